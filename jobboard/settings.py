@@ -1,0 +1,300 @@
+"""Settings, read from the environment. See README.md, "Configuration".
+
+Every variable is optional on a developer's machine; production sets at least
+SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, EMAIL_URL and SITE_URL.
+A malformed value stops start-up with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _typed(name: str, cast, default):
+    """Read one variable; on a bad value fail with a message that names it."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return cast(raw)
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} is invalid: {exc}"
+        ) from exc
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected true/false, 1/0, yes/no or on/off")
+
+
+def _list(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _url(schemes: set[str]):
+    def cast(raw: str) -> str:
+        parts = urlsplit(raw)
+        if parts.scheme not in schemes:
+            raise ValueError(f"expected a URL starting with one of {sorted(schemes)}")
+        return raw
+
+    return cast
+
+
+def _port(raw: str) -> int:
+    port = int(raw)
+    if not 1 <= port <= 65535:
+        raise ValueError("expected a TCP port between 1 and 65535")
+    return port
+
+
+DEBUG = _typed("DEBUG", _bool, False)
+DATA_DIR = Path(_typed("DATA_DIR", str, str(BASE_DIR / ".data"))).resolve()
+
+# Unset: a development key that `manage.py check --deploy` rejects (W009), so a
+# production deployment cannot go out with it unnoticed.
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or "django-insecure-development-key-do-not-deploy"
+
+ALLOWED_HOSTS = _typed("ALLOWED_HOSTS", _list, ["localhost", "127.0.0.1", "[::1]"])
+SITE_URL = _typed("SITE_URL", _url({"http", "https"}), "http://localhost:8000").rstrip("/")
+SITE_NAME = "CX Leaders"
+PORT = _typed("PORT", _port, 8000)
+
+# HTTPS-only behaviour (redirect, secure cookies, HSTS). On by default outside DEBUG.
+HTTPS = _typed("HTTPS", _bool, not DEBUG)
+
+# --------------------------------------------------------------------------- apps
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.sitemaps",
+    "django.contrib.postgres",
+    "django.contrib.humanize",
+    "django_filters",
+    "csp",
+    "listings",
+    "candidates",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "jobboard.urls"
+WSGI_APPLICATION = "jobboard.wsgi.application"
+SITE_ID = 1
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "jobboard.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --------------------------------------------------------------------------- database
+
+_database_url = os.environ.get("DATABASE_URL", "")
+if not _database_url:
+    from jobboard import embedded
+
+    _database_url = embedded.ensure_postgres(DATA_DIR).url
+try:
+    DATABASES = {"default": environ.Env.db_url_config(_database_url)}
+except (ImproperlyConfigured, KeyError, ValueError) as exc:
+    raise ImproperlyConfigured(f"Environment variable DATABASE_URL is invalid: {exc}") from exc
+# A Unix-socket URL (postgresql://user@/db?host=/run/dir) carries its host as an option.
+if "host" in DATABASES["default"].get("OPTIONS", {}):
+    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("Environment variable DATABASE_URL must point to PostgreSQL.")
+DATABASES["default"]["CONN_MAX_AGE"] = _typed("CONN_MAX_AGE", int, 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --------------------------------------------------------------------------- redis
+
+_redis_url = os.environ.get("REDIS_URL", "")
+if not _redis_url:
+    from jobboard import embedded
+
+    _redis_url = embedded.ensure_redis(DATA_DIR).url
+os.environ["REDIS_URL"] = _redis_url
+REDIS_URL = _typed("REDIS_URL", _url({"redis", "rediss", "unix", "redis+socket"}), "")
+if REDIS_URL.startswith("redis+socket://"):
+    REDIS_URL = "unix://" + REDIS_URL.removeprefix("redis+socket://")
+
+
+def _celery_url(url: str) -> str:
+    # kombu spells a Unix-socket Redis as redis+socket://; redis-py as unix://
+    if url.startswith("unix://"):
+        return "redis+socket://" + url.removeprefix("unix://")
+    return url
+
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "jobboard",
+        "TIMEOUT": 300,
+    }
+}
+
+# --------------------------------------------------------------------------- celery
+
+CELERY_BROKER_URL = _celery_url(REDIS_URL)
+CELERY_RESULT_BACKEND = _celery_url(REDIS_URL)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_RESULT_EXPIRES = 3600
+# One visibility timeout everywhere: a task not acked within it is redelivered, so
+# no countdown/ETA may exceed it (we schedule nothing longer than an hour ahead).
+CELERY_VISIBILITY_TIMEOUT = 3600
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_SEND_TASK_EVENTS = False
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# --------------------------------------------------------------------------- email
+
+DEFAULT_FROM_EMAIL = _typed("DEFAULT_FROM_EMAIL", str, "CX Leaders <jobs@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+_email_url = os.environ.get("EMAIL_URL", "")
+if _email_url:
+    try:
+        globals().update(environ.Env.email_url_config(_email_url))
+    except (ImproperlyConfigured, KeyError, ValueError) as exc:
+        raise ImproperlyConfigured(f"Environment variable EMAIL_URL is invalid: {exc}") from exc
+else:
+    # Development: every message lands as a file in .data/mail/ for people to read.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+EMAIL_TIMEOUT = 20
+
+# --------------------------------------------------------------------------- auth
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/admin/login/"
+
+# --------------------------------------------------------------------------- i18n, static
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed, compressed files once `collectstatic` has run (Docker image, production);
+# straight from the finders otherwise (make run, tests), so nothing needs building.
+_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if _COLLECTED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not _COLLECTED
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+
+# --------------------------------------------------------------------------- security
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if _typed("TRUST_X_FORWARDED_PROTO", _bool, False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = _typed("CSRF_TRUSTED_ORIGINS", _list, [SITE_URL])
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --------------------------------------------------------------------------- logging
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": _typed("LOG_LEVEL", str, "INFO")},
+    "loggers": {"pgserver": {"level": "WARNING"}},
+}

@@ -1,0 +1,453 @@
+"""Companies, recruiters and the executive role postings they publish."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django_countries import countries
+from django_countries.fields import CountryField
+
+from listings.choices import (
+    ANNUAL_FACTOR,
+    KPI,
+    ApplyMethod,
+    Channel,
+    CompanySize,
+    Currency,
+    EmploymentType,
+    Function,
+    GeographicScope,
+    Level,
+    SalaryPeriod,
+    Skill,
+    Status,
+    Workplace,
+)
+from listings.querysets import CompanyQuerySet, ListingQuerySet
+
+MAX_SALARY = 10_000_000  # per year; anything above is a typo, not a salary
+MAX_TEAM = 1_000_000
+DEFAULT_VALIDITY = timedelta(days=60)
+
+
+class Industry(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "industries"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Company(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=160, unique=True)
+    website = models.URLField(blank=True)
+    logo_url = models.URLField("logo URL", blank=True, help_text="A square logo, https.")
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="companies")
+    size = models.CharField(max_length=12, choices=CompanySize.choices, blank=True)
+    headquarters = models.CharField(max_length=120, blank=True)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "companies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Company, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("listings:company", kwargs={"slug": self.slug})
+
+
+class Recruiter(models.Model):
+    """A staff user who posts for one company."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recruiter_profile"
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="recruiters")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.company})"
+
+
+def unique_slug(model, text: str, max_length: int = 150) -> str:
+    base = slugify(text)[:max_length].strip("-") or "item"
+    slug = base
+    while model.objects.filter(slug=slug).exists():
+        slug = f"{base}-{secrets.token_hex(3)}"
+    return slug
+
+
+def country_codes() -> list[tuple[str, str]]:
+    return list(countries)
+
+
+class Listing(models.Model):
+    # role
+    title = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=180, unique=True, editable=False)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="listings")
+    level = models.CharField(max_length=20, choices=Level.choices)
+    function = models.CharField(max_length=24, choices=Function.choices)
+    employment_type = models.CharField(
+        max_length=12, choices=EmploymentType.choices, default=EmploymentType.FULL_TIME
+    )
+    # location
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True, help_text="State, province or county.")
+    country = CountryField(
+        blank=True, help_text="Where the role is based (blank for fully remote)."
+    )
+    workplace = models.CharField(max_length=8, choices=Workplace.choices)
+    applicant_countries = ArrayField(
+        models.CharField(max_length=2, choices=country_codes()),
+        default=list,
+        blank=True,
+        help_text="Remote roles: the countries applicants may live in.",
+    )
+    # compensation (annual figures unless the period says otherwise)
+    salary_min = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_SALARY)]
+    )
+    salary_max = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_SALARY)]
+    )
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
+    salary_period = models.CharField(
+        max_length=6, choices=SalaryPeriod.choices, default=SalaryPeriod.YEAR
+    )
+    salary_max_annual = models.GeneratedField(
+        expression=models.Case(
+            *[
+                models.When(salary_period=period, then=models.F("salary_max") * factor)
+                for period, factor in ANNUAL_FACTOR.items()
+            ],
+            output_field=models.BigIntegerField(),
+        ),
+        output_field=models.BigIntegerField(null=True),
+        db_persist=True,
+    )
+    bonus = models.CharField("bonus", max_length=200, blank=True)
+    equity = models.CharField("equity", max_length=200, blank=True)
+    # scope
+    team_size = models.PositiveIntegerField(
+        "people led", null=True, blank=True, validators=[MaxValueValidator(MAX_TEAM)]
+    )
+    managers_reporting = models.PositiveIntegerField(
+        "managers reporting in", null=True, blank=True, validators=[MaxValueValidator(10_000)]
+    )
+    budget = models.PositiveBigIntegerField(
+        "annual budget owned",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100_000_000_000)],
+        help_text="In the posting's currency.",
+    )
+    geographic_scope = models.CharField(max_length=16, choices=GeographicScope.choices, blank=True)
+    channels = ArrayField(
+        models.CharField(max_length=16, choices=Channel.choices), default=list, blank=True
+    )
+    # KPIs owned: [{"code": "csat", "target": "≥ 90%"}, ...]; codes from choices.KPI
+    kpis = models.JSONField(default=list, blank=True)
+    # responsibilities and requirements
+    responsibilities = ArrayField(models.TextField(), default=list, blank=True)
+    requirements = ArrayField(models.TextField(), default=list, blank=True)
+    min_leadership_years = models.PositiveSmallIntegerField(
+        "minimum years of leadership",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(40)],
+    )
+    skills = ArrayField(
+        models.CharField(max_length=32, choices=Skill.choices), default=list, blank=True
+    )
+    technologies = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    industries = ArrayField(
+        models.SlugField(max_length=60),
+        default=list,
+        blank=True,
+        help_text="Industries of the role; the company's own is added automatically.",
+    )
+    description = models.TextField(help_text="Markdown. Rendered and sanitised on the page.")
+    # application
+    apply_method = models.CharField(
+        max_length=8, choices=ApplyMethod.choices, default=ApplyMethod.IN_APP
+    )
+    apply_url = models.URLField("application URL", blank=True)
+    apply_email = models.EmailField("application email", blank=True)
+    # lifecycle
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    date_posted = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Set once, on first publication."
+    )
+    valid_through = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # kept by a database trigger (migration 0002), so bulk writes stay searchable
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date_posted", "-id"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="listing_search_gin"),
+            GinIndex(fields=["kpis"], name="listing_kpis_gin", opclasses=["jsonb_path_ops"]),
+            GinIndex(fields=["industries"], name="listing_industries_gin"),
+            GinIndex(fields=["applicant_countries"], name="listing_applicants_gin"),
+            models.Index(
+                fields=["-date_posted", "-id"],
+                name="listing_live_newest",
+                condition=Q(status="published"),
+            ),
+            models.Index(fields=["status", "valid_through"], name="listing_status_valid"),
+            models.Index(fields=["company", "status"], name="listing_company_status"),
+            models.Index(fields=["level"], name="listing_level"),
+            models.Index(fields=["country"], name="listing_country"),
+            models.Index(fields=["salary_max_annual"], name="listing_salary_max_annual"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(salary_min__isnull=True)
+                | Q(salary_max__isnull=True)
+                | Q(salary_min__lte=models.F("salary_max")),
+                name="listing_salary_min_lte_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_through__isnull=True)
+                | Q(date_posted__isnull=True)
+                | Q(valid_through__gt=models.F("date_posted")),
+                name="listing_valid_after_posted",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published")
+                | (Q(date_posted__isnull=False) & Q(valid_through__isnull=False)),
+                name="listing_published_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="listing_status_valid_choice"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} at {self.company}" if self.company_id else self.title
+
+    # ------------------------------------------------------------------ derived
+
+    def get_absolute_url(self) -> str:
+        return reverse("listings:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_live(self) -> bool:
+        now = timezone.now()
+        return (
+            self.status == Status.PUBLISHED
+            and self.date_posted is not None
+            and self.date_posted <= now
+            and self.valid_through is not None
+            and self.valid_through > now
+        )
+
+    @property
+    def is_expired(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.valid_through is not None
+            and self.valid_through <= timezone.now()
+        )
+
+    @property
+    def kpi_codes(self) -> list[str]:
+        return [k["code"] for k in self.kpis]
+
+    @property
+    def kpi_rows(self) -> list[dict]:
+        labels = dict(KPI.choices)
+        return [
+            {
+                "code": k["code"],
+                "label": labels.get(k["code"], k["code"]),
+                "target": k.get("target"),
+            }
+            for k in self.kpis
+        ]
+
+    @property
+    def location_display(self) -> str:
+        place = ", ".join(p for p in [self.city, self.region, self.country.name] if p)
+        if self.workplace == Workplace.REMOTE:
+            where = ", ".join(countries.name(c) for c in self.applicant_countries[:4])
+            more = len(self.applicant_countries) - 4
+            if more > 0:
+                where += f" +{more}"
+            return f"Remote ({where})" if where else "Remote"
+        label = self.get_workplace_display()
+        return f"{place} · {label}" if place else label
+
+    @property
+    def salary_display(self) -> str:
+        if not self.salary_min and not self.salary_max:
+            return ""
+
+        def fmt(v: int) -> str:
+            return f"{v:,}"
+
+        if self.salary_min and self.salary_max:
+            amount = f"{fmt(self.salary_min)}–{fmt(self.salary_max)}"
+        else:
+            amount = (
+                f"from {fmt(self.salary_min)}"
+                if self.salary_min
+                else f"up to {fmt(self.salary_max)}"
+            )
+        return f"{self.currency} {amount} {self.get_salary_period_display()}"
+
+    @property
+    def requires_in_app_apply(self) -> bool:
+        return self.apply_method == ApplyMethod.IN_APP
+
+    # ------------------------------------------------------------------ validation
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+
+        def add(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
+        if self.salary_min and self.salary_max and self.salary_min > self.salary_max:
+            add("salary_max", "The maximum salary must be at least the minimum.")
+        if self.valid_through and self.date_posted and self.valid_through <= self.date_posted:
+            add("valid_through", "“Valid through” must be after the date the role was posted.")
+        if self.workplace == Workplace.REMOTE and not self.applicant_countries:
+            add(
+                "applicant_countries",
+                "A remote role must say which countries applicants may live in.",
+            )
+        if self.workplace in (Workplace.ONSITE, Workplace.HYBRID) and not self.country:
+            add("country", "An on-site or hybrid role needs the country it is based in.")
+        unknown = [c for c in self.kpi_codes if c not in KPI.values]
+        if unknown:
+            add("kpis", f"Unknown KPI: {', '.join(unknown)}.")
+        if self.apply_method == ApplyMethod.URL and not self.apply_url:
+            add("apply_url", "Give the URL of the application page.")
+        if self.apply_method == ApplyMethod.EMAIL and not self.apply_email:
+            add("apply_email", "Give the email address applications go to.")
+        if errors:
+            raise ValidationError(errors)
+
+    def publication_problems(self) -> list[str]:
+        """What a posting still lacks before it may be published (Google's required fields too)."""
+        problems = []
+        if not self.title.strip():
+            problems.append("a title")
+        if not self.description.strip():
+            problems.append("a description")
+        if not self.responsibilities:
+            problems.append("at least one responsibility")
+        if self.workplace != Workplace.REMOTE and not (self.city or self.region) and self.country:
+            problems.append("a city or region for the job location")
+        if self.valid_through and self.valid_through <= timezone.now():
+            problems.append("a “valid through” date in the future")
+        try:
+            self.clean()
+        except ValidationError as exc:
+            problems.extend(m for msgs in exc.message_dict.values() for m in msgs)
+        return problems
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            company = self.company.name if self.company_id else ""
+            self.slug = unique_slug(Listing, f"{self.title} {company}", max_length=160)
+        company_industry = self.company.industry.slug if self.company_id else None
+        if company_industry and company_industry not in self.industries:
+            self.industries = [company_industry, *self.industries]
+        super().save(*args, **kwargs)
+
+    # ------------------------------------------------------------------ state changes
+
+    def submit_for_review(self, *, by=None) -> None:
+        if self.status != Status.DRAFT:
+            raise ValidationError("Only a draft can be submitted for review.")
+        self.status = Status.REVIEW
+        self.save(update_fields=["status", "updated_at"])
+
+    def publish(self, *, by=None, now=None) -> None:
+        """Make the posting live. The first publication fixes date_posted for good."""
+        now = now or timezone.now()
+        if self.status == Status.PUBLISHED and not self.is_expired:
+            return
+        if self.date_posted is None:
+            self.date_posted = now
+        if self.valid_through is None or self.valid_through <= now:
+            self.valid_through = now + DEFAULT_VALIDITY
+        problems = self.publication_problems()
+        if problems:
+            raise ValidationError("Before publishing, add " + "; ".join(problems) + ".")
+        self.status = Status.PUBLISHED
+        self.closed_at = None
+        self.save(
+            update_fields=["status", "date_posted", "valid_through", "closed_at", "updated_at"]
+        )
+
+    def close(self, *, by=None) -> None:
+        if self.status == Status.CLOSED:
+            return
+        self.status = Status.CLOSED
+        self.closed_at = timezone.now()
+        self.save(update_fields=["status", "closed_at", "updated_at"])
+
+    def extend(self, *, days: int = 30) -> None:
+        """Push valid_through `days` further (from now if it has already passed)."""
+        base = max(self.valid_through or timezone.now(), timezone.now())
+        self.valid_through = base + timedelta(days=days)
+        self.expiry_reminder_sent_at = None
+        self.save(update_fields=["valid_through", "expiry_reminder_sent_at", "updated_at"])
+
+    def duplicate(self, *, by=None) -> Listing:
+        """A new draft with the same content, for a similar role."""
+        fields = {
+            f.name: getattr(self, f.name)
+            for f in self._meta.concrete_fields
+            if f.editable and f.name not in {"id", "status", "valid_through"}
+        }
+        fields["title"] = self.title
+        copy = Listing(**fields, status=Status.DRAFT, created_by=by)
+        copy.save()
+        return copy

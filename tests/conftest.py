@@ -1,0 +1,214 @@
+"""Shared fixtures: real PostgreSQL, Redis, Celery worker, SMTP server and Chromium.
+
+The embedded PostgreSQL and Redis of a test run live in a private temporary
+directory (jobboard/settings_test.py); this session owns them and stops them at
+the end, so nothing lingers after the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = BASE_DIR / "test-artifacts"
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM would
+# otherwise refuse to run there. The browser and the ORM never share a call.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_unconfigure(config):
+    if os.environ.get("JOBBOARD_TEST_OWNS_DATA_DIR") != "1":
+        return
+    from jobboard import embedded
+
+    data_dir = Path(os.environ["DATA_DIR"])
+    embedded.stop_redis(data_dir, delete=True)
+    embedded.stop_postgres(data_dir, delete=True)
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and cached fragments live in Redis; each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+def database_url_for_current_connection() -> str:
+    """The URL of the database Django is using now (the test database during tests)."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    user = quote(s["USER"] or "")
+    password = quote(s["PASSWORD"] or "")
+    auth = f"{user}:{password}@" if password else f"{user}@"
+    host = s["HOST"] or ""
+    if host.startswith("/"):
+        return f"postgresql://{auth}/{s['NAME']}?host={quote(host)}"
+    port = f":{s['PORT']}" if s["PORT"] else ""
+    return f"postgresql://{auth}{host}{port}/{s['NAME']}"
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """Environment for a subprocess that must see the same database and broker."""
+    from django.conf import settings
+
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="jobboard.settings_test",
+        DATABASE_URL=database_url_for_current_connection(),
+        REDIS_URL=settings.REDIS_URL,
+        DATA_DIR=str(settings.DATA_DIR),
+        JOBBOARD_TEST_OWNS_DATA_DIR="0",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+class WorkerProcess:
+    """A real `celery worker` process consuming from the test broker."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, concurrency: int = 1):
+        self.env = env
+        self.log_path = log_path
+        self.concurrency = concurrency
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> WorkerProcess:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the child keeps it open
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "jobboard",
+                "worker",
+                "--loglevel=INFO",
+                "--pool=prefork",
+                f"--concurrency={self.concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+            ],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self._wait_ready()
+        return self
+
+    def _wait_ready(self, timeout: float = 60) -> None:
+        from jobboard.celery import app
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()[-3000:]}")
+            replies = app.control.ping(timeout=0.5)
+            if replies:
+                return
+        raise RuntimeError(f"worker did not answer a ping:\n{self.log_path.read_text()[-3000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and pool children), as a crash would."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+@pytest.fixture
+def celery_worker_factory(transactional_db, tmp_path):
+    """Start real Celery workers on the test database and broker; all stopped afterwards."""
+    workers: list[WorkerProcess] = []
+
+    def start(concurrency: int = 1, **env: str) -> WorkerProcess:
+        worker = WorkerProcess(
+            child_env(**env), tmp_path / f"worker-{len(workers)}.log", concurrency
+        ).start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_factory):
+    return celery_worker_factory()
+
+
+# --------------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.rep_call = report
+    return report
