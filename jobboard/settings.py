@@ -8,6 +8,7 @@ A malformed value stops start-up with a message naming the variable.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -249,6 +250,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not _COLLECTED
+if not _COLLECTED:
+    # whitenoise warns that STATIC_ROOT is missing; the finders serve instead.
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"

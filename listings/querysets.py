@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import models
 from django.utils import timezone
+
+SEARCH_CONFIG = "english"
+
+
+def search_query(text: str) -> SearchQuery:
+    """The user's words as a PostgreSQL websearch query ("quotes", -exclude, or)."""
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
 def live_q(prefix: str = "") -> models.Q:
@@ -44,6 +52,13 @@ class ListingQuerySet(models.QuerySet):
     def with_company(self) -> ListingQuerySet:
         """Join the company (and its industry) for list rendering without extra queries."""
         return self.select_related("company", "company__industry")
+
+    def search(self, text: str) -> ListingQuerySet:
+        """Full-text match on the stored, weighted vector, annotated with `rank`."""
+        query = search_query(text)
+        return self.filter(search_vector=query).annotate(
+            rank=SearchRank(models.F("search_vector"), query, normalization=1)
+        )
 
     def newest_first(self) -> ListingQuerySet:
         """Newest posting first; id breaks ties so pages are stable."""

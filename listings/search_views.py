@@ -1,13 +1,100 @@
-"""/jobs/: the search results page (built out by the search work)."""
+"""/jobs/: server-rendered search results with filters, facets and chips."""
 
-from django.core.paginator import Paginator
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from listings.filters import MULTI_VALUED, POSTED_CHOICES, ListingFilter, Sort
 from listings.models import Listing
+from listings.search import run_search
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    listings = Listing.objects.live().with_company().newest_first()
-    page = Paginator(listings, 20).get_page(request.GET.get("page"))
-    return render(request, "listings/search.html", {"page_obj": page})
+    filterset = ListingFilter(request.GET, queryset=Listing.objects.live(), request=request)
+    results = run_search(filterset, request.GET.get("page"))
+    context = {
+        "filterset": filterset,
+        "results": results,
+        "page_obj": results.page,
+        "chips": active_chips(filterset),
+        "query_string": query_string(filterset, drop={"page"}),
+        "sort_links": sort_links(filterset),
+        "feed_query": query_string(filterset, drop={"page", "sort"}),
+    }
+    return render(request, "listings/search.html", context)
+
+
+def _pairs(filterset: ListingFilter) -> list[tuple[str, str]]:
+    """The valid criteria as (parameter, value) pairs, in a stable order."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in filterset.cleaned.items():
+        if isinstance(value, list):
+            pairs.extend((name, str(v)) for v in value)
+        else:
+            pairs.append((name, _plain(value)))
+    return pairs
+
+
+def _plain(value) -> str:
+    text = str(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def query_string(filterset: ListingFilter, *, drop: set[str] = frozenset(), extra=()) -> str:
+    pairs = [(k, v) for k, v in _pairs(filterset) if k not in drop]
+    pairs.extend(extra)
+    return urlencode(pairs)
+
+
+def active_chips(filterset: ListingFilter) -> list[dict[str, str]]:
+    """One removable chip per active criterion: its label and the URL without it."""
+    pairs = [(k, v) for k, v in _pairs(filterset) if k not in {"sort", "page"}]
+    chips = []
+    for index, (name, value) in enumerate(pairs):
+        rest = pairs[:index] + pairs[index + 1 :]
+        chips.append(
+            {
+                "label": chip_label(filterset, name, value),
+                "url": "?" + urlencode(rest) if rest else "?",
+            }
+        )
+    return chips
+
+
+def chip_label(filterset: ListingFilter, name: str, value: str) -> str:
+    if name in MULTI_VALUED:
+        choices = dict((str(k), str(v)) for k, v in filterset.filters[name].field.choices)
+        return choices.get(value, value)
+    if name == "q":
+        return f"“{value}”"
+    if name == "location":
+        return f"Near {value}"
+    if name == "posted":
+        return dict(POSTED_CHOICES).get(value, value)
+    number = int(float(value))
+    if name == "salary_min":
+        return f"Salary ≥ {number:,}"
+    if name == "team_size_min":
+        return f"Leads ≥ {number:,} people"
+    if name == "experience":
+        return f"Asks ≤ {number} years"
+    return f"{name}: {value}"
+
+
+def sort_links(filterset: ListingFilter) -> list[dict]:
+    available = [Sort.RELEVANCE] if filterset.query_text else []
+    available += [Sort.NEWEST, Sort.SALARY]
+    labels = dict(Sort.CHOICES)
+    current = filterset.sort
+    return [
+        {
+            "value": value,
+            "label": labels[value],
+            "url": "?" + query_string(filterset, drop={"sort", "page"}, extra=[("sort", value)]),
+            "current": value == current,
+        }
+        for value in available
+    ]

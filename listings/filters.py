@@ -1,0 +1,283 @@
+"""The one FilterSet behind /jobs/, /jobs/feed/ and alert criteria.
+
+A malformed value never empties the results: unknown choices are dropped with a
+notice, and a field whose value does not validate is shown with its error and
+left out, while every other filter still applies.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.db.models import F, Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django_countries import countries
+
+from listings.choices import KPI, Function, Level, Workplace
+from listings.models import MAX_SALARY, MAX_TEAM, Industry, Listing
+
+MULTI_VALUED = ("level", "function", "workplace", "country", "kpi", "industry")
+FACETED = ("level", "function", "workplace", "kpi", "industry")
+MAX_VALUES_PER_PARAM = 30
+MAX_QUERY_LENGTH = 200
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    SALARY = "salary"
+    MATCH = "match"
+    CHOICES = [
+        (RELEVANCE, "Relevance"),
+        (NEWEST, "Newest"),
+        (SALARY, "Highest salary"),
+        (MATCH, "Best match for my profile"),
+    ]
+
+
+POSTED_CHOICES = [("1", "Last 24 hours"), ("7", "Last 7 days"), ("30", "Last 30 days")]
+
+
+def industry_choices() -> list[tuple[str, str]]:
+    return list(Industry.objects.values_list("slug", "name"))
+
+
+def _normalise(name: str, value: str) -> str:
+    value = value.strip()
+    return value.upper() if name == "country" else value.lower()
+
+
+class ListingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label="Keywords",
+        max_length=MAX_QUERY_LENGTH,
+        help_text='Words, "exact phrase", -exclude, or',
+    )
+    level = django_filters.MultipleChoiceFilter(
+        choices=Level.choices, widget=forms.CheckboxSelectMultiple, label="Level"
+    )
+    function = django_filters.MultipleChoiceFilter(
+        choices=Function.choices, widget=forms.CheckboxSelectMultiple, label="Function"
+    )
+    workplace = django_filters.MultipleChoiceFilter(
+        choices=Workplace.choices, widget=forms.CheckboxSelectMultiple, label="Workplace"
+    )
+    location = django_filters.CharFilter(
+        method="filter_location",
+        label="Location",
+        max_length=100,
+        help_text="City, region or country",
+    )
+    country = django_filters.MultipleChoiceFilter(
+        method="filter_country", choices=list(countries), label="Country"
+    )
+    salary_min = django_filters.NumberFilter(
+        method="filter_salary_min",
+        label="Minimum salary (per year)",
+        min_value=0,
+        max_value=MAX_SALARY,
+        decimal_places=0,
+    )
+    kpi = django_filters.MultipleChoiceFilter(
+        method="filter_kpi",
+        choices=KPI.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="KPIs owned",
+    )
+    industry = django_filters.MultipleChoiceFilter(
+        method="filter_industry",
+        choices=industry_choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Industry",
+    )
+    team_size_min = django_filters.NumberFilter(
+        field_name="team_size",
+        lookup_expr="gte",
+        label="Leads at least (people)",
+        min_value=0,
+        max_value=MAX_TEAM,
+        decimal_places=0,
+    )
+    experience = django_filters.NumberFilter(
+        method="filter_experience",
+        label="My years of leadership",
+        min_value=0,
+        max_value=60,
+        decimal_places=0,
+    )
+    posted = django_filters.ChoiceFilter(
+        method="filter_posted", choices=POSTED_CHOICES, label="Posted", empty_label="Any time"
+    )
+    sort = django_filters.ChoiceFilter(
+        method="filter_nothing", choices=Sort.CHOICES, label="Sort by", empty_label=None
+    )
+
+    class Meta:
+        model = Listing
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        self.notices: list[str] = []
+        if queryset is None:
+            queryset = Listing.objects.live()
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        if self.is_bound:
+            self.data = self._drop_unknown_choices(self.data)
+
+    # ------------------------------------------------------------------ input hygiene
+
+    def _drop_unknown_choices(self, data) -> QueryDict:
+        """Keep the known values of multi-valued parameters; note the others."""
+        clean = QueryDict(mutable=True)
+        for key in data:
+            values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+            if key not in MULTI_VALUED:
+                clean.setlist(key, values)
+                continue
+            known = {str(k) for k, _ in self.filters[key].field.choices}
+            kept: list[str] = []
+            for raw in values[:MAX_VALUES_PER_PARAM]:
+                value = _normalise(key, str(raw))
+                if value in known:
+                    if value not in kept:
+                        kept.append(value)
+                elif value:
+                    shown = value if len(value) <= 40 else value[:40] + "…"
+                    label = self.filters[key].label.lower()
+                    self.notices.append(
+                        f"“{shown}” is not a known {label} value, so it was ignored."
+                    )
+            if len(values) > MAX_VALUES_PER_PARAM:
+                self.notices.append(
+                    f"Only the first {MAX_VALUES_PER_PARAM} {key} values were used."
+                )
+            clean.setlist(key, kept)
+        return clean
+
+    # ------------------------------------------------------------------ filters
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = (value or "").strip()
+        return queryset.search(value) if value else queryset
+
+    def filter_location(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        matches = Q(city__icontains=value) | Q(region__icontains=value)
+        codes = country_codes_matching(value)
+        if codes:
+            matches |= Q(country__in=codes)
+        return queryset.filter(matches)
+
+    def filter_country(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if not value:
+            return queryset
+        # A remote role open to applicants in a country counts as being in it.
+        return queryset.filter(
+            Q(country__in=value) | Q(workplace=Workplace.REMOTE, applicant_countries__overlap=value)
+        )
+
+    def filter_salary_min(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(salary_max_annual__gte=int(value))
+
+    def filter_kpi(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(kpis__contains=[{"code": code} for code in value])
+
+    def filter_industry(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return queryset.filter(industries__overlap=value) if value else queryset
+
+    def filter_experience(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(
+            Q(min_leadership_years__isnull=True) | Q(min_leadership_years__lte=int(value))
+        )
+
+    def filter_posted(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(date_posted__gte=timezone.now() - timedelta(days=int(value)))
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset
+
+    # ------------------------------------------------------------------ results
+
+    @property
+    def cleaned(self) -> dict:
+        """The valid, non-empty criteria (after dropping unknown values and invalid fields)."""
+        if not self.is_bound:
+            return {}
+        self.errors  # noqa: B018 - runs validation
+        return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "", [])}
+
+    @property
+    def query_text(self) -> str:
+        return (self.cleaned.get("q") or "").strip()
+
+    @property
+    def sort(self) -> str:
+        chosen = self.cleaned.get("sort")
+        if chosen == Sort.RELEVANCE and not self.query_text:
+            return Sort.NEWEST
+        if chosen:
+            return chosen
+        return Sort.RELEVANCE if self.query_text else Sort.NEWEST
+
+    def ordered(self, queryset: QuerySet | None = None) -> QuerySet:
+        """The filtered results in the requested order (match order is the view's job)."""
+        qs = self.qs if queryset is None else queryset
+        sort = self.sort
+        if sort == Sort.RELEVANCE:
+            return qs.order_by("-rank", "-date_posted", "-id")
+        if sort == Sort.SALARY:
+            return qs.order_by(F("salary_max_annual").desc(nulls_last=True), "-date_posted", "-id")
+        return qs.order_by("-date_posted", "-id")
+
+    def facet_conditions(self) -> dict[str, Q]:
+        """For each faceted parameter in use, the condition it adds (for disjunctive counts)."""
+        cleaned = self.cleaned
+        conditions: dict[str, Q] = {}
+        if cleaned.get("level"):
+            conditions["level"] = Q(level__in=cleaned["level"])
+        if cleaned.get("function"):
+            conditions["function"] = Q(function__in=cleaned["function"])
+        if cleaned.get("workplace"):
+            conditions["workplace"] = Q(workplace__in=cleaned["workplace"])
+        if cleaned.get("kpi"):
+            conditions["kpi"] = Q(kpis__contains=[{"code": c} for c in cleaned["kpi"]])
+        if cleaned.get("industry"):
+            conditions["industry"] = Q(industries__overlap=cleaned["industry"])
+        return conditions
+
+    def base_without_facets(self) -> QuerySet:
+        """Results filtered by everything except the faceted parameters."""
+        qs = self.queryset.all()
+        if not self.is_bound:
+            return qs
+        for name, value in self.cleaned.items():
+            if name not in FACETED:
+                qs = self.filters[name].filter(qs, value)
+        return qs
+
+
+def country_codes_matching(text: str) -> list[str]:
+    """ISO codes whose code or English name matches the free text (e.g. "germany", "UK")."""
+    needle = text.strip().lower()
+    if not needle:
+        return []
+    aliases = {"uk": "GB", "usa": "US", "united states of america": "US", "america": "US"}
+    codes = {aliases[needle]} if needle in aliases else set()
+    for code, name in countries:
+        if needle == code.lower() or (len(needle) >= 3 and needle in name.lower()):
+            codes.add(code)
+    return sorted(codes)
