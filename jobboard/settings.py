@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +55,14 @@ def _url(schemes: set[str]):
     return cast
 
 
+def _rates(raw: str) -> str:
+    # allauth's syntax: comma-separated amount/duration/per, e.g. "5/15m/key,20/10m/ip"
+    for part in raw.split(","):
+        if not re.fullmatch(r"\s*\d+/\d*(\.\d+)?[smhd]/(ip|key|user)\s*", part):
+            raise ValueError("expected rates like 5/15m/key,20/10m/ip")
+    return raw
+
+
 def _port(raw: str) -> int:
     port = int(raw)
     if not 1 <= port <= 65535:
@@ -92,8 +101,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "csp",
+    "allauth",
+    "allauth.account",
     "listings",
     "candidates",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +118,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "jobboard.urls"
@@ -199,6 +212,38 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
+# Recruiters hear about a posting a few days before it expires (once per posting).
+CELERY_BEAT_SCHEDULE["listings-expiry-reminders"] = {
+    "task": "listings.send_expiry_reminders",
+    "schedule": crontab(hour=8, minute=0),  # daily, UTC
+}
+# Job alerts (alerts/tasks.py): the sweeper re-enqueues whatever is due and unsent, so
+# a lost task, a dead worker or a broker restart delays an alert but never loses it.
+CELERY_BEAT_SCHEDULE["alerts-sweep"] = {"task": "alerts.sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["alerts-daily-digest"] = {
+    "task": "alerts.run_digests",
+    "schedule": crontab(hour=7, minute=0),  # UTC
+    "args": ["daily"],
+}
+CELERY_BEAT_SCHEDULE["alerts-weekly-digest"] = {
+    "task": "alerts.run_digests",
+    "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    "args": ["weekly"],
+}
+CELERY_BEAT_SCHEDULE["alerts-cleanup"] = {
+    "task": "alerts.cleanup",
+    "schedule": crontab(hour=3, minute=30),
+}
+# A claim on an alert email outlives any task that could hold it (the hard time limit).
+ALERTS_CLAIM_LEASE_SECONDS = _typed("ALERTS_CLAIM_LEASE_SECONDS", int, CELERY_TASK_TIME_LIMIT + 60)
+# Work younger than this is presumed to have its task in flight; the sweeper waits.
+ALERTS_SWEEP_GRACE_SECONDS = _typed("ALERTS_SWEEP_GRACE_SECONDS", int, 120)
+ALERTS_CONFIRM_MAX_AGE_SECONDS = 7 * 24 * 3600
+# Subscribing without an account: at most N requests per window, per IP and per address.
+ALERTS_SUBSCRIBE_LIMIT_PER_IP = (_typed("ALERTS_SUBSCRIBE_LIMIT_PER_IP", int, 10), 3600)
+ALERTS_SUBSCRIBE_LIMIT_PER_EMAIL = (_typed("ALERTS_SUBSCRIBE_LIMIT_PER_EMAIL", int, 3), 86400)
+if ALERTS_CLAIM_LEASE_SECONDS < 1 or ALERTS_SWEEP_GRACE_SECONDS < 0:
+    raise ImproperlyConfigured("ALERTS_CLAIM_LEASE_SECONDS must be ≥ 1 and the grace ≥ 0.")
 
 # --------------------------------------------------------------------------- email
 
@@ -224,7 +269,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+# Candidates sign in with django-allauth (email as the login, verified before first use);
+# staff keep the admin's own login page.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/me/"
+LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "candidates.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a POST confirms, so mail scanners cannot
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_SIGNUP_REDIRECT_URL = "/me/profile/"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people when their password or email changes
+# Throttles live in the cache (Redis). Failed sign-ins: per account and per client IP.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": _typed("LOGIN_FAILED_RATE_LIMIT", _rates, "20/10m/ip,5/15m/key"),
+    "signup": "10/h/ip",
+    "reset_password": "10/h/ip,3/h/key",
+    "reset_password_from_key": "20/h/ip",
+    "change_password": "5/m/user",
+    "confirm_email": "1/3m/key",
+}
+# Behind a reverse proxy, the client IP is the proxy's unless we trust this many hops
+# of X-Forwarded-For; 0 (default) trusts none, so a client cannot spoof its address.
+ALLAUTH_TRUSTED_PROXY_COUNT = _typed("TRUSTED_PROXY_COUNT", int, 0)
 
 # --------------------------------------------------------------------------- i18n, static
 
@@ -252,10 +331,13 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not _COLLECTED
 if not _COLLECTED:
     # whitenoise warns that STATIC_ROOT is missing; the finders serve instead.
-    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+    warnings.filterwarnings("ignore", message="No directory at")
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+# Files no URL serves directly (candidates' résumés): only permission-checked views read them.
+PRIVATE_STORAGE_ROOT = DATA_DIR / "private"
+RESUME_MAX_BYTES = 5 * 1024 * 1024
 
 # --------------------------------------------------------------------------- security
 

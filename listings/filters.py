@@ -225,7 +225,8 @@ class ListingFilter(django_filters.FilterSet):
         return (self.cleaned.get("q") or "").strip()
 
     @property
-    def sort(self) -> str:
+    def sort_order(self) -> str:
+        """The order in force: the valid requested one, else relevance for keywords, else newest."""
         chosen = self.cleaned.get("sort")
         if chosen == Sort.RELEVANCE and not self.query_text:
             return Sort.NEWEST
@@ -236,7 +237,7 @@ class ListingFilter(django_filters.FilterSet):
     def ordered(self, queryset: QuerySet | None = None) -> QuerySet:
         """The filtered results in the requested order (match order is the view's job)."""
         qs = self.qs if queryset is None else queryset
-        sort = self.sort
+        sort = self.sort_order
         if sort == Sort.RELEVANCE:
             return qs.order_by("-rank", "-date_posted", "-id")
         if sort == Sort.SALARY:

@@ -23,6 +23,7 @@ from listings.models import Listing
 from listings.querysets import search_query
 
 PER_PAGE = 20
+CONJUNCTIVE_FACETS = {"kpi"}
 MAX_PAGE = 500  # deep pages are for crawlers, not people; refine the search instead
 
 
@@ -59,9 +60,11 @@ def _facet_options(filterset: ListingFilter) -> dict[str, list[tuple[str, str, Q
 def facet_counts(filterset: ListingFilter) -> tuple[int, dict[str, list[FacetOption]]]:
     """Total results and, per facet option, how many results choosing it would give.
 
-    Disjunctive faceting: an option's count applies every other facet's selection
-    but not its own group's, so picking a second level shows what it adds. All of
-    it is one aggregate query over the rows matched by the non-facet filters.
+    For OR groups (level, function, workplace, industry) an option's count applies
+    every other group's selection but not its own, so a second level shows what it
+    would add; for the AND group (KPIs) it applies everything, so it shows what
+    would remain. All of it is one aggregate query over the rows matched by the
+    non-facet filters.
     """
     base = filterset.base_without_facets()
     conditions = filterset.facet_conditions()
@@ -69,7 +72,12 @@ def facet_counts(filterset: ListingFilter) -> tuple[int, dict[str, list[FacetOpt
     aggregates = {"total": Count("id", filter=everything) if conditions else Count("id")}
     options = _facet_options(filterset)
     for group, group_options in options.items():
-        others = reduce(and_, [c for g, c in conditions.items() if g != group], Q())
+        # KPIs combine with AND, so an option's count narrows the current results;
+        # the other groups combine with OR inside the group, so their own selection is left out.
+        own_group_applies = group in CONJUNCTIVE_FACETS
+        others = reduce(
+            and_, [c for g, c in conditions.items() if own_group_applies or g != group], Q()
+        )
         for i, (_value, _label, condition) in enumerate(group_options):
             aggregates[f"{group}__{i}"] = Count("id", filter=condition & others)
     row = base.order_by().aggregate(**aggregates)

@@ -66,7 +66,7 @@ def active_chips(filterset: ListingFilter) -> list[dict[str, str]]:
 
 def chip_label(filterset: ListingFilter, name: str, value: str) -> str:
     if name in MULTI_VALUED:
-        choices = dict((str(k), str(v)) for k, v in filterset.filters[name].field.choices)
+        choices = {str(k): str(v) for k, v in filterset.filters[name].field.choices}
         return choices.get(value, value)
     if name == "q":
         return f"“{value}”"
@@ -88,7 +88,7 @@ def sort_links(filterset: ListingFilter) -> list[dict]:
     available = [Sort.RELEVANCE] if filterset.query_text else []
     available += [Sort.NEWEST, Sort.SALARY]
     labels = dict(Sort.CHOICES)
-    current = filterset.sort
+    current = filterset.sort_order
     return [
         {
             "value": value,

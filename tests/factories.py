@@ -111,6 +111,10 @@ class ListingFactory(factory.django.DjangoModelFactory):
     status = Status.DRAFT
 
 
+class DraftListingFactory(ListingFactory):
+    """Alias for readability: a draft is the base state."""
+
+
 class LiveListingFactory(ListingFactory):
     status = Status.PUBLISHED
     date_posted = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
