@@ -8,6 +8,7 @@ A malformed value stops start-up with a message naming the variable.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from pathlib import Path
 from urllib.parse import urlsplit

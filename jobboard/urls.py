@@ -6,5 +6,7 @@ from jobboard.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("candidates.urls")),  # /me/… and the permission-checked résumé downloads
     path("", include("listings.urls")),
 ]

@@ -1,0 +1,107 @@
+"""Fixtures for candidates: three candidates (owner, other, outsider), two companies
+each with a recruiter, an operator, and Celery running tasks in-process."""
+
+from __future__ import annotations
+
+import pytest
+
+from candidates import services
+from tests.candidates.factories import CandidateUserFactory, ProfileFactory, pdf_upload
+from tests.factories import (
+    CompanyFactory,
+    LiveListingFactory,
+    OperatorFactory,
+    RecruiterUserFactory,
+)
+
+
+@pytest.fixture
+def eager_celery():
+    """Run tasks where they are enqueued (unit tests; delivery is proven with a worker)."""
+    from jobboard.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
+def company(db):
+    return CompanyFactory(name="Northwind Support")
+
+
+@pytest.fixture
+def other_company(db):
+    return CompanyFactory(name="Contoso Care")
+
+
+@pytest.fixture
+def listing(company):
+    return LiveListingFactory(company=company, title="VP Customer Experience", level="vp")
+
+
+@pytest.fixture
+def other_listing(other_company):
+    return LiveListingFactory(company=other_company, title="Director of Support")
+
+
+@pytest.fixture
+def recruiter(company):
+    return RecruiterUserFactory(username="rita", email="rita@northwind.example", company=company)
+
+
+@pytest.fixture
+def colleague_recruiter(company):
+    return RecruiterUserFactory(username="carl", email="carl@northwind.example", company=company)
+
+
+@pytest.fixture
+def other_recruiter(other_company):
+    return RecruiterUserFactory(
+        username="otto", email="otto@contoso.example", company=other_company
+    )
+
+
+@pytest.fixture
+def operator(db):
+    return OperatorFactory(username="ops")
+
+
+@pytest.fixture
+def owner(db):
+    return CandidateUserFactory(username="owner", email="owner@example.com")
+
+
+@pytest.fixture
+def outsider(db):
+    return CandidateUserFactory(username="outsider", email="outsider@example.com")
+
+
+@pytest.fixture
+def owner_profile(owner):
+    profile = ProfileFactory(user=owner, full_name="Olivia Owner")
+    services.resume_replace(profile=profile, upload=pdf_upload("Olivia CV.pdf"))
+    profile.refresh_from_db()
+    return profile
+
+
+@pytest.fixture
+def outsider_profile(outsider):
+    profile = ProfileFactory(user=outsider, full_name="Oscar Outsider")
+    services.resume_replace(profile=profile, upload=pdf_upload("oscar.pdf"))
+    profile.refresh_from_db()
+    return profile
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    client.force_login(outsider)
+    return client
