@@ -27,3 +27,59 @@ def listing_publish(*, listing: Listing, by=None) -> Listing:
     with transaction.atomic():
         listing.publish(by=by)
     return listing
+
+
+@transaction.atomic
+def recruiter_link(*, user, company: Company, recruiter: Recruiter | None = None) -> Recruiter:
+    """Make an existing user a recruiter of `company`: staff, in the Recruiters group."""
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get(name=RECRUITERS_GROUP))
+    recruiter = recruiter or Recruiter(user=user)
+    recruiter.user = user
+    recruiter.company = company
+    recruiter.save()
+    return recruiter
+
+
+EXPIRY_REMINDER_DAYS = 3
+
+
+def listing_send_expiry_reminder(*, listing_id: int, days: int = EXPIRY_REMINDER_DAYS) -> bool:
+    """Email the company's recruiters that a live posting expires within `days`; at most once.
+
+    The conditional UPDATE is the claim: only the caller whose UPDATE changed the row
+    sends, so reruns and duplicate deliveries never email twice. If sending fails the
+    claim is released, so the task's retry can send it later.
+    """
+    from django.utils import timezone
+
+    from listings.emails import expiry_reminder_message
+
+    claimed_at = timezone.now()
+    claimed = (
+        Listing.objects.expiring_within(days)
+        .filter(pk=listing_id, expiry_reminder_sent_at__isnull=True)
+        .update(expiry_reminder_sent_at=claimed_at)
+    )
+    if not claimed:
+        return False
+    listing = Listing.objects.with_company().get(pk=listing_id)
+    recipients = sorted(
+        {
+            r.user.email
+            for r in listing.company.recruiters.select_related("user")
+            if r.user.is_active and r.user.email
+        }
+    )
+    if not recipients:
+        return False
+    try:
+        expiry_reminder_message(listing=listing, recipients=recipients).send()
+    except Exception:
+        Listing.objects.filter(pk=listing_id, expiry_reminder_sent_at=claimed_at).update(
+            expiry_reminder_sent_at=None
+        )
+        raise
+    return True
