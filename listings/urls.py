@@ -1,10 +1,15 @@
 from django.urls import path
 
-from listings import search_views, views
+from listings import feeds, search_views, views
 
 app_name = "listings"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("jobs/", search_views.search, name="search"),
+    # before jobs/<slug>/, which "feed" would otherwise match
+    path("jobs/feed/", feeds.ListingsFeed(), name="feed"),
+    path("jobs/feed/atom/", feeds.ListingsAtomFeed(), name="feed-atom"),
+    path("jobs/<slug:slug>/", views.listing_detail, name="detail"),
+    path("companies/<slug:slug>/", views.company_detail, name="company"),
 ]

@@ -1,6 +1,84 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Public pages: home, a posting, a company. (/jobs/ lives in search_views.py.)"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+from listings.choices import Level, Status
+from listings.models import Company, Industry, Listing
+
+HOME_NEWEST = 10
+COMPANY_PAGE_SIZE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "listings/home.html", {})
+    live = Listing.objects.live()
+    by_level = dict(live.order_by().values_list("level").annotate(n=Count("id")))
+    levels = [
+        {"value": value, "label": label, "count": by_level.get(value, 0)}
+        for value, label in Level.choices
+    ]
+    newest = live.with_company().newest_first()[:HOME_NEWEST]
+    return render(
+        request,
+        "listings/home.html",
+        {"levels": levels, "total": sum(by_level.values()), "newest": newest},
+    )
+
+
+def _is_public(listing: Listing) -> bool:
+    """Once published, a posting's page stays reachable (live, expired or closed)."""
+    posted = listing.date_posted is not None and listing.date_posted <= timezone.now()
+    return posted and listing.status in (Status.PUBLISHED, Status.CLOSED)
+
+
+def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    listing = get_object_or_404(Listing.objects.with_company(), slug=slug)
+    preview = False
+    if not _is_public(listing):
+        user = request.user
+        if not (
+            user.is_authenticated
+            and Listing.objects.for_recruiter(user).filter(pk=listing.pk).exists()
+        ):
+            raise Http404("No such posting.")
+        preview = True
+    is_open = listing.is_live and not preview
+    industries = list(
+        Industry.objects.filter(slug__in=listing.industries).values_list("name", flat=True)
+    )
+    response = render(
+        request,
+        "listings/listing_detail.html",
+        {
+            "listing": listing,
+            "company": listing.company,
+            "preview": preview,
+            "is_open": is_open,
+            "has_ended": not is_open and not preview,
+            "noindex": not is_open,
+            "industries": industries,
+        },
+    )
+    if preview:
+        # A draft must not be kept by a shared cache or shown to the next visitor.
+        patch_cache_control(response, private=True, no_store=True)
+    if not is_open:
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    company = get_object_or_404(Company.objects.select_related("industry"), slug=slug)
+    roles = company.listings.live().with_company().newest_first()
+    page = Paginator(roles, COMPANY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "listings/company_detail.html",
+        {"company": company, "page_obj": page, "live_count": page.paginator.count},
+    )

@@ -1,0 +1,102 @@
+"""/jobs/feed/ (RSS 2.0) and /jobs/feed/atom/: the newest live postings of a search.
+
+The feed takes the same query string as /jobs/, so a seeker can subscribe in a
+feed reader to exactly the search they are looking at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+
+from listings.models import Listing
+from listings.rendering import summary
+
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True)
+class FeedSearch:
+    """What one request to the feed asks for: the filtered postings and its query string."""
+
+    queryset: QuerySet
+    query_string: str
+
+
+def search_queryset(request: HttpRequest) -> QuerySet:
+    """Live postings narrowed by the /jobs/ search parameters of the request."""
+    live = Listing.objects.live()
+    # The search page's FilterSet (listings/filters.py) is the one definition of what
+    # the parameters mean; until it exists the feed is simply every live posting.
+    try:
+        from listings.filters import ListingFilter
+    except ImportError:
+        return live
+    return ListingFilter(request.GET, queryset=live).qs
+
+
+class ListingsFeed(Feed):
+    feed_type = Rss201rev2Feed
+    url_name = "listings:feed"
+    title = f"{settings.SITE_NAME}: customer service and CX leadership roles"
+    description = (
+        "The newest Director, Senior Director and VP roles in customer service, "
+        "customer experience, customer success and contact-center operations."
+    )
+
+    def get_object(self, request: HttpRequest, *args, **kwargs) -> FeedSearch:
+        params = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
+        return FeedSearch(queryset=search_queryset(request), query_string=urlencode(params))
+
+    def items(self, obj: FeedSearch):
+        # Always newest first: a feed reader shows what is new, whatever `sort` says.
+        return obj.queryset.with_company().order_by("-date_posted", "-id")[:FEED_SIZE]
+
+    # Absolute links from SITE_URL, so the feed never depends on the Sites framework's domain.
+    def link(self, obj: FeedSearch) -> str:
+        url = settings.SITE_URL + reverse("listings:search")
+        return f"{url}?{obj.query_string}" if obj.query_string else url
+
+    def feed_url(self, obj: FeedSearch) -> str:
+        url = settings.SITE_URL + reverse(self.url_name)
+        return f"{url}?{obj.query_string}" if obj.query_string else url
+
+    def item_title(self, item: Listing) -> str:
+        return f"{item.title} at {item.company.name}"
+
+    def item_link(self, item: Listing) -> str:
+        return settings.SITE_URL + item.get_absolute_url()
+
+    def item_guid(self, item: Listing) -> str:
+        return self.item_link(item)
+
+    def item_description(self, item: Listing) -> str:
+        # Feed readers treat the description as HTML: escape the plain-text summary.
+        facts = " · ".join(p for p in [item.location_display, item.salary_display] if p)
+        return escape(f"{facts}. {summary(item.description, 50)}")
+
+    def item_pubdate(self, item: Listing):
+        return item.date_posted
+
+    def item_updateddate(self, item: Listing):
+        return item.updated_at
+
+    def item_author_name(self, item: Listing) -> str:
+        return item.company.name
+
+    def item_categories(self, item: Listing) -> list[str]:
+        return [item.get_level_display(), item.get_function_display()]
+
+
+class ListingsAtomFeed(ListingsFeed):
+    feed_type = Atom1Feed
+    subtitle = ListingsFeed.description
+    url_name = "listings:feed-atom"
