@@ -232,7 +232,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(existing)
     profile = services.profile_for(request.user)
     missing = profile.missing_for_application()
-    form = ApplyForm(request.POST or None)
+    form = ApplyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not missing and form.is_valid():
         try:
             application = services.application_submit(
@@ -286,7 +286,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.account_delete(user=request.user)
         logout(request)

@@ -49,18 +49,18 @@ def other_listing(other_company):
 
 @pytest.fixture
 def recruiter(company):
-    return RecruiterUserFactory(username="rita", email="rita@northwind.example", company=company)
+    return RecruiterUserFactory(username="rita", email="rita@northwind.example", recruiter=company)
 
 
 @pytest.fixture
 def colleague_recruiter(company):
-    return RecruiterUserFactory(username="carl", email="carl@northwind.example", company=company)
+    return RecruiterUserFactory(username="carl", email="carl@northwind.example", recruiter=company)
 
 
 @pytest.fixture
 def other_recruiter(other_company):
     return RecruiterUserFactory(
-        username="otto", email="otto@contoso.example", company=other_company
+        username="otto", email="otto@contoso.example", recruiter=other_company
     )
 
 

@@ -1,0 +1,113 @@
+"""Deleting an account: profile, résumé files, saved postings and alerts go; the
+applications already sent stay with the recruiters, with the candidate's name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from candidates import services
+from candidates.models import Application, Profile, SavedPosting
+from candidates.signals import account_deleting
+
+URL = reverse("candidates:account_delete")
+
+
+@pytest.fixture
+def history(owner_profile, listing, other_listing):
+    application = services.application_submit(
+        user=owner_profile.user, listing=listing, cover_note="Let us talk."
+    )
+    SavedPosting.objects.create(user=owner_profile.user, listing=other_listing)
+    return application
+
+
+@pytest.mark.django_db
+def test_the_page_says_what_goes_and_what_stays_before_confirming(owner_client, history):
+    html = owner_client.get(URL).content.decode()
+    assert "1 application" in html
+    assert "stays with the recruiters" in html
+    assert "your name, email address, cover note" in html
+    assert "résumé files, including the copies sent with applications" in html
+    assert get_user_model().objects.filter(pk=history.candidate_id).exists()
+
+
+@pytest.mark.django_db
+def test_deleting_removes_the_account_and_keeps_sent_applications(
+    owner_client, owner, owner_profile, history, django_capture_on_commit_callbacks
+):
+    files = [Path(owner_profile.resume.path), Path(history.resume.path)]
+    assert all(f.exists() for f in files)
+    received = []
+
+    def listener(sender, user, emails, **kwargs):
+        received.append(emails)
+
+    account_deleting.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = owner_client.post(
+                URL, {"password": "correct horse battery", "confirm": "on"}
+            )
+    finally:
+        account_deleting.disconnect(listener)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert not get_user_model().objects.filter(pk=owner.pk).exists()
+    assert not Profile.objects.filter(pk=owner_profile.pk).exists()
+    assert not SavedPosting.objects.exists()
+    assert not any(f.exists() for f in files)
+    assert received == [[owner.email]]
+    kept = Application.objects.get(pk=history.pk)
+    assert kept.candidate is None
+    assert kept.candidate_name == "Olivia Owner"
+    assert kept.candidate_email == owner.email
+    assert kept.cover_note == "Let us talk."
+    assert not kept.resume
+    # signed out, and the session does not come back
+    assert owner_client.get(reverse("candidates:dashboard")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_recruiter_still_reads_the_application_after_the_deletion(
+    owner_profile, history, recruiter, client
+):
+    services.account_delete(user=owner_profile.user)
+    client.force_login(recruiter)
+    html = client.get(
+        reverse("admin:candidates_application_change", args=[history.pk])
+    ).content.decode()
+    assert "Olivia Owner" in html
+    assert "Deleted with the candidate" in html
+    assert (
+        client.get(reverse("candidates:application_resume", args=[history.pk])).status_code == 404
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"password": "wrong", "confirm": "on"}, "That is not your password."),
+        ({"password": "correct horse battery"}, "Tick the box to confirm."),
+    ],
+)
+def test_deletion_needs_the_password_and_the_tick(owner_client, owner, history, data, message):
+    response = owner_client.post(URL, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert get_user_model().objects.filter(pk=owner.pk).exists()
+
+
+@pytest.mark.django_db
+def test_after_deletion_the_same_email_can_sign_up_again(owner_profile, client):
+    email = owner_profile.user.email
+    services.account_delete(user=owner_profile.user)
+    response = client.post(
+        reverse("account_signup"),
+        {"email": email, "password1": "Quiet-harbour-42", "password2": "Quiet-harbour-42"},
+    )
+    assert response.status_code == 302
+    assert get_user_model().objects.filter(email=email).count() == 1
