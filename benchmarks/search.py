@@ -33,7 +33,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 from listings.models import Listing  # noqa: E402
 
@@ -128,6 +128,7 @@ def main() -> None:
     args = parser.parse_args()
 
     ensure_data(args.live, args.dead)
+    setup_test_environment()  # exposes response.context (result counts) to the client
     live = Listing.objects.live().count()
     total = Listing.objects.count()
     rare = rare_word()

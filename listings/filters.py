@@ -190,7 +190,7 @@ class ListingFilter(django_filters.FilterSet):
     def filter_kpi(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         if not value:
             return queryset
-        return queryset.filter(kpis__contains=[{"code": code} for code in value])
+        return queryset.filter(kpi_codes__contains=value)
 
     def filter_industry(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return queryset.filter(industries__overlap=value) if value else queryset
@@ -255,7 +255,7 @@ class ListingFilter(django_filters.FilterSet):
         if cleaned.get("workplace"):
             conditions["workplace"] = Q(workplace__in=cleaned["workplace"])
         if cleaned.get("kpi"):
-            conditions["kpi"] = Q(kpis__contains=[{"code": c} for c in cleaned["kpi"]])
+            conditions["kpi"] = Q(kpi_codes__contains=cleaned["kpi"])
         if cleaned.get("industry"):
             conditions["industry"] = Q(industries__overlap=cleaned["industry"])
         return conditions

@@ -176,6 +176,9 @@ class Listing(models.Model):
     )
     # KPIs owned: [{"code": "csat", "target": "≥ 90%"}, ...]; codes from choices.KPI
     kpis = models.JSONField(default=list, blank=True)
+    # The codes alone, kept from `kpis` by the database trigger (migration 0003):
+    # a plain text[] is what filters, facets and alert matching test against.
+    kpi_codes = ArrayField(models.CharField(max_length=24), default=list, editable=False)
     # responsibilities and requirements
     responsibilities = ArrayField(models.TextField(), default=list, blank=True)
     requirements = ArrayField(models.TextField(), default=list, blank=True)
@@ -220,8 +223,11 @@ class Listing(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # kept by a database trigger (migration 0002), so bulk writes stay searchable
+    # kept by a database trigger (migrations 0002-0003), so bulk writes stay searchable:
+    # search_vector holds every field, weighted A-D; head_vector only the A/B fields
+    # (title, company, KPIs, skills, technologies), small enough to rank 100,000 rows fast
     search_vector = SearchVectorField(null=True, editable=False)
+    head_vector = SearchVectorField(null=True, editable=False)
 
     objects = ListingQuerySet.as_manager()
 
@@ -229,7 +235,7 @@ class Listing(models.Model):
         ordering = ["-date_posted", "-id"]
         indexes = [
             GinIndex(fields=["search_vector"], name="listing_search_gin"),
-            GinIndex(fields=["kpis"], name="listing_kpis_gin", opclasses=["jsonb_path_ops"]),
+            GinIndex(fields=["kpi_codes"], name="listing_kpi_codes_gin"),
             GinIndex(fields=["industries"], name="listing_industries_gin"),
             GinIndex(fields=["applicant_countries"], name="listing_applicants_gin"),
             models.Index(
@@ -237,7 +243,9 @@ class Listing(models.Model):
                 name="listing_live_newest",
                 condition=Q(status="published"),
             ),
-            models.Index(fields=["status", "valid_through"], name="listing_status_valid"),
+            models.Index(
+                fields=["status", "valid_through", "date_posted"], name="listing_status_valid"
+            ),
             models.Index(fields=["company", "status"], name="listing_company_status"),
             models.Index(fields=["level"], name="listing_level"),
             models.Index(fields=["country"], name="listing_country"),
@@ -292,10 +300,6 @@ class Listing(models.Model):
             and self.valid_through is not None
             and self.valid_through <= timezone.now()
         )
-
-    @property
-    def kpi_codes(self) -> list[str]:
-        return [k["code"] for k in self.kpis]
 
     @property
     def kpi_rows(self) -> list[dict]:
@@ -362,7 +366,7 @@ class Listing(models.Model):
             )
         if self.workplace in (Workplace.ONSITE, Workplace.HYBRID) and not self.country:
             add("country", "An on-site or hybrid role needs the country it is based in.")
-        unknown = [c for c in self.kpi_codes if c not in KPI.values]
+        unknown = [k.get("code") for k in self.kpis if k.get("code") not in KPI.values]
         if unknown:
             add("kpis", f"Unknown KPI: {', '.join(unknown)}.")
         if self.apply_method == ApplyMethod.URL and not self.apply_url:
@@ -395,6 +399,7 @@ class Listing(models.Model):
         if not self.slug:
             company = self.company.name if self.company_id else ""
             self.slug = unique_slug(Listing, f"{self.title} {company}", max_length=160)
+        self.kpi_codes = [k["code"] for k in self.kpis if isinstance(k, dict) and "code" in k]
         company_industry = self.company.industry.slug if self.company_id else None
         if company_industry and company_industry not in self.industries:
             self.industries = [company_industry, *self.industries]

@@ -54,10 +54,16 @@ class ListingQuerySet(models.QuerySet):
         return self.select_related("company", "company__industry")
 
     def search(self, text: str) -> ListingQuerySet:
-        """Full-text match on the stored, weighted vector, annotated with `rank`."""
+        """Full-text match on every field, annotated with `rank`.
+
+        The match uses the whole weighted vector; the rank uses the compact head
+        vector (title and company A, KPIs, skills and technologies B), so a role
+        named for the words outranks one that mentions them in passing, and ranking
+        a hundred thousand matches stays cheap. Equal ranks fall back to recency.
+        """
         query = search_query(text)
         return self.filter(search_vector=query).annotate(
-            rank=SearchRank(models.F("search_vector"), query, normalization=1)
+            rank=SearchRank(models.F("head_vector"), query)
         )
 
     def newest_first(self) -> ListingQuerySet:

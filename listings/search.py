@@ -6,14 +6,16 @@ The number of SQL queries is fixed, whatever the page size or the filters.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import and_
 
 from django.contrib.postgres.search import SearchHeadline
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -22,8 +24,9 @@ from listings.filters import ListingFilter, Sort, industry_choices
 from listings.models import Listing
 from listings.querysets import search_query
 
+logger = logging.getLogger(__name__)
+
 PER_PAGE = 20
-CONJUNCTIVE_FACETS = {"kpi"}
 MAX_PAGE = 500  # deep pages are for crawlers, not people; refine the search instead
 
 
@@ -44,17 +47,104 @@ class SearchResults:
     headlines: dict[int, str] = field(default_factory=dict)
 
 
-def _facet_options(filterset: ListingFilter) -> dict[str, list[tuple[str, str, Q]]]:
+FACET_COLUMNS = {
+    "level": ("level", "= ANY(%s::varchar[])"),
+    "function": ("function", "= ANY(%s::varchar[])"),
+    "workplace": ("workplace", "= ANY(%s::varchar[])"),
+    "kpi": ("kpi_codes", "@> %s::varchar[]"),
+    "industry": ("industries", "&& %s::varchar[]"),
+}
+# KPIs combine with AND, so an option's count narrows the current results; the
+# other groups combine with OR inside the group, so their own selection is left out.
+CONJUNCTIVE_FACETS = {"kpi"}
+FACET_CACHE_SECONDS = 60
+GENERATION_KEY = "listings:generation"
+
+
+def _facet_labels(filterset: ListingFilter) -> dict[str, list[tuple[str, str]]]:
     return {
-        "level": [(v, label, Q(level=v)) for v, label in Level.choices],
-        "function": [(v, label, Q(function=v)) for v, label in Function.choices],
-        "workplace": [(v, label, Q(workplace=v)) for v, label in Workplace.choices],
-        "kpi": [(v, label, Q(kpis__contains=[{"code": v}])) for v, label in KPI.choices],
-        "industry": [
-            (slug, name, Q(industries__contains=[slug]))
-            for slug, name in filterset.filters["industry"].field.choices
-        ],
+        "level": list(Level.choices),
+        "function": list(Function.choices),
+        "workplace": list(Workplace.choices),
+        "kpi": list(KPI.choices),
+        "industry": [(str(k), str(v)) for k, v in filterset.filters["industry"].field.choices],
     }
+
+
+def _where(selected: dict[str, list[str]], groups) -> tuple[str, list]:
+    parts, params = [], []
+    for group in groups:
+        if selected.get(group):
+            column, test = FACET_COLUMNS[group]
+            parts.append(f"{column} {test}")
+            params.append(list(selected[group]))
+    return (" AND ".join(parts) or "TRUE"), params
+
+
+def _facet_sql(filterset: ListingFilter) -> tuple[str, list]:
+    """One statement: the rows matched by the non-facet filters, scanned once into a
+    materialised CTE, then grouped per facet with each group's own condition."""
+    base = filterset.base_without_facets().order_by()
+    base_sql, base_params = base.values(
+        "level", "function", "workplace", "kpi_codes", "industries"
+    ).query.sql_with_params()
+    selected = {g: filterset.cleaned.get(g, []) for g in FACET_COLUMNS}
+    parts, params = [], list(base_params)
+    where_all, p_all = _where(selected, FACET_COLUMNS)
+    # Only constant column names and tests are formatted in; every value is a parameter.
+    parts.append(f"SELECT 'total', '', count(*) FROM base WHERE {where_all}")  # noqa: S608
+    params += p_all
+    for group, (column, _test) in FACET_COLUMNS.items():
+        groups = [g for g in FACET_COLUMNS if g != group or group in CONJUNCTIVE_FACETS]
+        where, p = _where(selected, groups)
+        if column in ("kpi_codes", "industries"):
+            parts.append(
+                f"SELECT '{group}', v::text, count(*) FROM base, unnest(base.{column}) AS v "  # noqa: S608
+                f"WHERE {where} GROUP BY v"
+            )
+        else:
+            parts.append(
+                f"SELECT '{group}', {column}::text, count(*) "  # noqa: S608
+                f"FROM base WHERE {where} GROUP BY {column}"
+            )
+        params += p
+    sql = f"WITH base AS MATERIALIZED ({base_sql}) " + " UNION ALL ".join(parts)
+    return sql, params
+
+
+def _criteria_key(filterset: ListingFilter) -> str:
+    criteria = sorted(
+        (k, sorted(map(str, v)) if isinstance(v, list) else str(v))
+        for k, v in filterset.cleaned.items()
+        if k not in ("sort",)
+    )
+    return hashlib.sha256(repr(criteria).encode()).hexdigest()[:32]
+
+
+def bump_generation() -> None:
+    """Postings changed: cached counts from before are no longer used."""
+    try:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.set(GENERATION_KEY, 1, timeout=None)
+    except Exception:
+        logger.warning("could not bump the search cache generation", exc_info=True)
+
+
+def _cache_get(key: str, default=None):
+    try:
+        return cache.get(key, default)
+    except Exception:
+        logger.warning("search cache unavailable", exc_info=True)
+        return default
+
+
+def _cache_set(key: str, value) -> None:
+    try:
+        cache.set(key, value, timeout=FACET_CACHE_SECONDS)
+    except Exception:
+        logger.warning("search cache unavailable", exc_info=True)
 
 
 def facet_counts(filterset: ListingFilter) -> tuple[int, dict[str, list[FacetOption]]]:
@@ -63,38 +153,34 @@ def facet_counts(filterset: ListingFilter) -> tuple[int, dict[str, list[FacetOpt
     For OR groups (level, function, workplace, industry) an option's count applies
     every other group's selection but not its own, so a second level shows what it
     would add; for the AND group (KPIs) it applies everything, so it shows what
-    would remain. All of it is one aggregate query over the rows matched by the
-    non-facet filters.
+    would remain. Computed in one statement, and kept in the cache for a minute
+    (and until any posting changes), so popular searches do not recount.
     """
-    base = filterset.base_without_facets()
-    conditions = filterset.facet_conditions()
-    everything = reduce(and_, conditions.values(), Q())
-    aggregates = {"total": Count("id", filter=everything) if conditions else Count("id")}
-    options = _facet_options(filterset)
-    for group, group_options in options.items():
-        # KPIs combine with AND, so an option's count narrows the current results;
-        # the other groups combine with OR inside the group, so their own selection is left out.
-        own_group_applies = group in CONJUNCTIVE_FACETS
-        others = reduce(
-            and_, [c for g, c in conditions.items() if own_group_applies or g != group], Q()
-        )
-        for i, (_value, _label, condition) in enumerate(group_options):
-            aggregates[f"{group}__{i}"] = Count("id", filter=condition & others)
-    row = base.order_by().aggregate(**aggregates)
+    generation = _cache_get(GENERATION_KEY, 0)
+    key = f"facets:{generation}:{_criteria_key(filterset)}"
+    counts = _cache_get(key)
+    if counts is None:
+        sql, params = _facet_sql(filterset)
+        counts = {}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for group, value, n in cursor.fetchall():
+                counts.setdefault(group, {})[value] = n
+        _cache_set(key, counts)
     cleaned = filterset.cleaned
     facets = {
         group: [
             FacetOption(
                 value=value,
                 label=label,
-                count=row[f"{group}__{i}"],
+                count=counts.get(group, {}).get(value, 0),
                 selected=value in cleaned.get(group, []),
             )
-            for i, (value, label, _c) in enumerate(group_options)
+            for value, label in options
         ]
-        for group, group_options in options.items()
+        for group, options in _facet_labels(filterset).items()
     }
-    return row["total"], facets
+    return counts.get("total", {}).get("", 0), facets
 
 
 class _CountedPaginator(Paginator):
