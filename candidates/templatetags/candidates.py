@@ -76,13 +76,18 @@ def save_button(context, listing, saved_ids=None):
     }
 
 
+@register.simple_tag(takes_context=True)
+def application_for(context, listing) -> Application | None:
+    """The signed-in candidate's application to `listing`, if any."""
+    user = _user(context)
+    if user is None or not user.is_authenticated:
+        return None
+    return Application.objects.of(user).filter(listing=listing).first()
+
+
 @register.inclusion_tag("candidates/_application_state.html", takes_context=True)
 def application_state(context, listing):
-    user = _user(context)
-    application = None
-    if user is not None and user.is_authenticated:
-        application = Application.objects.of(user).filter(listing=listing).first()
-    return {"listing": listing, "application": application, "user": user}
+    return {"listing": listing, "application": application_for(context, listing)}
 
 
 @register.simple_tag(takes_context=True)
