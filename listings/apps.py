@@ -7,4 +7,8 @@ class ListingsConfig(AppConfig):
     verbose_name = "Job postings"
 
     def ready(self) -> None:
-        from listings import signals  # noqa: F401 - connects the receivers
+        from django.db.models.signals import post_migrate
+
+        from listings import signals
+
+        post_migrate.connect(signals.sync_site_from_settings, sender=self)

@@ -14,3 +14,16 @@ def _postings_changed(sender, **kwargs) -> None:
     from listings.search import bump_generation
 
     bump_generation()
+
+
+def sync_site_from_settings(**kwargs) -> None:
+    """Keep the Sites framework's row (used in allauth emails) in step with SITE_URL."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.contrib.sites.models import Site
+
+    domain = urlsplit(settings.SITE_URL).netloc or "localhost"
+    Site.objects.update_or_create(
+        id=settings.SITE_ID, defaults={"domain": domain, "name": settings.SITE_NAME}
+    )

@@ -212,3 +212,41 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call":
         item.rep_call = report
     return report
+
+
+# --------------------------------------------------------------------------- reference data
+
+
+def ensure_reference_data() -> None:
+    """Rows that data migrations create (industries, the Recruiters group and its
+    permissions). A transactional test flushes them; this puts them back."""
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    from listings.models import Industry
+
+    listings_0002 = import_module("listings.migrations.0002_search_trigger_and_recruiters")
+    candidates_0002 = import_module("candidates.migrations.0002_recruiter_permissions")
+    for slug, name in listings_0002.INDUSTRIES:
+        Industry.objects.get_or_create(slug=slug, defaults={"name": name})
+    group, _ = Group.objects.get_or_create(name="Recruiters")
+    wanted = [
+        (app, f"{action}_{model}")
+        for app, model, actions in listings_0002.RECRUITER_PERMISSIONS
+        for action in actions
+    ] + list(candidates_0002.RECRUITER_PERMISSIONS)
+    for app_label, codename in wanted:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    if {"db", "transactional_db", "live_server"} & set(request.fixturenames) or (
+        request.node.get_closest_marker("django_db")
+    ):
+        request.getfixturevalue("_django_db_helper")
+        ensure_reference_data()
+    yield

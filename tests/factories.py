@@ -57,19 +57,25 @@ class CompanyFactory(factory.django.DjangoModelFactory):
 
 
 class RecruiterUserFactory(UserFactory):
-    """A staff user in the Recruiters group, posting for `company`."""
+    """A staff user in the Recruiters group, posting for `company` (or `recruiter=company`)."""
 
     is_staff = True
+    company = factory.SubFactory(CompanyFactory)
 
-    class Params:
-        company = factory.SubFactory(CompanyFactory)
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        company = kwargs.pop("company")
+        user = super()._create(model_class, *args, **kwargs)
+        user._factory_company = company
+        return user
 
     @factory.post_generation
     def recruiter(obj, create, extracted, **kwargs):
         if not create:
             return
+        company = extracted or kwargs.get("company") or obj._factory_company
         obj.groups.add(Group.objects.get(name="Recruiters"))
-        Recruiter.objects.create(user=obj, company=kwargs.get("company") or extracted)
+        Recruiter.objects.get_or_create(user=obj, defaults={"company": company})
 
 
 class ListingFactory(factory.django.DjangoModelFactory):
