@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("", include("alerts.urls")),  # /alerts/… and /me/alerts/ (before me/)
     path("", include("candidates.urls")),  # /me/… and the permission-checked résumé downloads
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<section>.xml", sitemaps.section, name=sitemaps.SECTION_URL_NAME),

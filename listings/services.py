@@ -23,9 +23,19 @@ def recruiter_create(*, username: str, email: str, password: str, company: Compa
 
 
 def listing_publish(*, listing: Listing, by=None) -> Listing:
-    """Publish a posting (first publication fixes its date_posted)."""
+    """Publish a posting (first publication fixes its date_posted).
+
+    The first time a posting goes live, its instant alerts are matched after the
+    commit (alerts.services.posting_went_live); republishing or editing a posting
+    that was already live never alerts again.
+    """
+    from alerts.services import posting_went_live
+
+    first_time = listing.date_posted is None
     with transaction.atomic():
         listing.publish(by=by)
+        if first_time and listing.date_posted is not None:
+            posting_went_live(listing=listing)
     return listing
 
 

@@ -1,0 +1,329 @@
+"""What an alert's criteria are, and reverse matching: which alerts a posting satisfies.
+
+A search on /jobs/ asks "which postings match these criteria?" and ListingFilter
+answers it. An alert asks the reverse when a posting goes live: "which of the
+(100,000) saved searches does this posting satisfy?". Running every saved search
+would be one query per alert; instead each subscription keeps its criteria in
+columns, and one statement tests all of them against the posting(s) at once:
+
+    (s.levels = '{}' OR l.level = ANY (s.levels)) AND (s.kpis <@ l.kpi_codes) AND …
+
+MATCH_SQL below is that condition. It must mean exactly what ListingFilter means
+for the same parameters; tests/alerts/test_matching_agrees_with_search.py checks
+this on random postings and random criteria (hypothesis).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from functools import lru_cache
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.http import QueryDict
+
+from listings.filters import ListingFilter, country_codes_matching
+
+# ListingFilter parameters an alert keeps (sort, page and posted make no sense for one),
+# in the order they are put into words.
+CRITERIA = (
+    "q",
+    "level",
+    "function",
+    "workplace",
+    "location",
+    "country",
+    "kpi",
+    "industry",
+    "salary_min",
+    "team_size_min",
+    "experience",
+)
+MULTI = {
+    "level": "levels",
+    "function": "functions",
+    "workplace": "workplaces",
+    "country": "countries",
+    "kpi": "kpis",
+    "industry": "industries",
+}
+NUMBERS = ("salary_min", "team_size_min", "experience")
+TEXTS = ("q", "location")
+
+
+# --------------------------------------------------------------------------- criteria
+
+
+def alert_filterset(data: Mapping | QueryDict | None, queryset=None) -> ListingFilter:
+    """The search FilterSet on alert parameters only (sort, page, posted dropped)."""
+    clean = QueryDict(mutable=True)
+    if data is not None:
+        for key in CRITERIA:
+            if hasattr(data, "getlist"):
+                values = data.getlist(key)
+            else:
+                value = data.get(key)
+                values = value if isinstance(value, list) else [] if value is None else [value]
+            if values:
+                clean.setlist(key, [str(v) for v in values])
+    return ListingFilter(clean, queryset=queryset)
+
+
+def criteria_from(filterset: ListingFilter) -> dict:
+    """The valid alert criteria of a bound FilterSet, as plain JSON-able values."""
+    criteria: dict = {}
+    for key, value in filterset.cleaned.items():
+        if key not in CRITERIA:
+            continue
+        if key in NUMBERS:
+            criteria[key] = int(value)
+        elif key in MULTI:
+            criteria[key] = [str(v) for v in value]
+        else:
+            criteria[key] = str(value).strip()
+    return {k: v for k, v in criteria.items() if v not in ("", [], None)}
+
+
+def columns_for(criteria: Mapping) -> dict:
+    """Subscription column values for a criteria dict (missing criteria mean "any")."""
+    location = (criteria.get("location") or "").strip()
+    columns: dict = {
+        "q": (criteria.get("q") or "").strip(),
+        "location": location,
+        "location_countries": country_codes_matching(location) if location else [],
+    }
+    for param, column in MULTI.items():
+        columns[column] = list(criteria.get(param) or [])
+    for param in NUMBERS:
+        value = criteria.get(param)
+        columns[param] = None if value is None else int(value)
+    return columns
+
+
+def criteria_of(subscription) -> dict:
+    """A subscription's criteria as ListingFilter parameters, in the FilterSet's order."""
+    criteria: dict = {}
+    for param in CRITERIA:
+        if param in MULTI:
+            value = list(getattr(subscription, MULTI[param]) or [])
+        else:
+            value = getattr(subscription, param)
+        if value not in (None, "", []):
+            criteria[param] = value
+    return criteria
+
+
+def query_pairs(criteria: Mapping) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for param in CRITERIA:
+        value = criteria.get(param)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            pairs.extend((param, str(v)) for v in value)
+        else:
+            pairs.append((param, str(value)))
+    return pairs
+
+
+def query_string(criteria: Mapping) -> str:
+    return urlencode(query_pairs(criteria))
+
+
+def querydict(criteria: Mapping) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, value in query_pairs(criteria):
+        data.appendlist(key, value)
+    return data
+
+
+@lru_cache(maxsize=1)
+def _labelling_filterset() -> ListingFilter:
+    # chip_label only reads the choices of the FilterSet's fields; building a bound
+    # FilterSet per email would cost milliseconds each, so one unbound instance serves
+    # (industry choices are a callable, read from the database on each use).
+    return ListingFilter()
+
+
+def _label(name: str, value: str) -> str:
+    from listings.search_views import chip_label
+
+    return chip_label(_labelling_filterset(), name, str(value))
+
+
+def criteria_words(criteria: Mapping) -> list[str]:
+    """One phrase per criterion, e.g. ["Senior Director or VP / Head of", "Remote", "NPS"].
+
+    Values of one multi-valued parameter are alternatives ("or"); different
+    parameters all apply. KPIs are the exception: a posting must own all of them.
+    """
+    parts: list[str] = []
+    for param in CRITERIA:
+        value = criteria.get(param)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            labels = [_label(param, v) for v in value]
+            parts.append((" and " if param == "kpi" else " or ").join(labels))
+        else:
+            parts.append(_label(param, value))
+    return parts
+
+
+def criteria_summary(criteria: Mapping) -> str:
+    """The criteria in one line: "Senior Director or VP · Remote · NPS · Salary ≥ 180,000"."""
+    return " · ".join(criteria_words(criteria)) or "All new roles"
+
+
+def default_name(criteria: Mapping) -> str:
+    summary = criteria_summary(criteria)
+    return summary if len(summary) <= 120 else summary[:119].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------- reverse matching
+
+# The posting side of a match: only the columns the conditions read (kpi_codes is kept
+# from kpis by the listings trigger, and is what ListingFilter's kpi filter tests too).
+POSTING_SQL = """
+    SELECT id, level, function, workplace, city, region, country, applicant_countries,
+           salary_max_annual, team_size, min_leadership_years, industries, kpi_codes,
+           search_vector, date_posted
+      FROM listings_listing
+     WHERE status = 'published' AND date_posted <= %(now)s AND valid_through > %(now)s
+"""
+
+# Subscription s matches posting l. One line per ListingFilter filter, same semantics:
+# icontains is UPPER(col) LIKE UPPER('%text%'), i.e. a substring test; NULL never matches.
+MATCH_SQL = """
+        (s.levels = '{}' OR l.level = ANY (s.levels))
+    AND (s.functions = '{}' OR l.function = ANY (s.functions))
+    AND (s.workplaces = '{}' OR l.workplace = ANY (s.workplaces))
+    AND (s.kpis = '{}' OR s.kpis <@ l.kpi_codes)
+    AND (s.industries = '{}' OR s.industries && l.industries)
+    AND (s.salary_min IS NULL OR l.salary_max_annual >= s.salary_min)
+    AND (s.team_size_min IS NULL OR l.team_size >= s.team_size_min)
+    AND (s.experience IS NULL OR l.min_leadership_years IS NULL
+         OR l.min_leadership_years <= s.experience)
+    AND (s.countries = '{}' OR l.country = ANY (s.countries)
+         OR (l.workplace = 'remote' AND l.applicant_countries && s.countries))
+    AND (s.location = ''
+         OR strpos(upper(l.city), upper(s.location)) > 0
+         OR strpos(upper(l.region), upper(s.location)) > 0
+         OR l.country = ANY (s.location_countries))
+    AND (s.q = '' OR l.search_vector @@ s.q_query)
+"""
+
+
+def matching_subscription_ids(
+    listing_id: int,
+    *,
+    now: datetime,
+    frequency: str | None = None,
+    subscription_ids: Iterable[int] | None = None,
+) -> list[int]:
+    """Active subscriptions (of `frequency`, or all) that the live posting matches: one query."""
+    params: dict = {"now": now, "listing_id": listing_id}
+    extra = ""
+    if frequency:
+        extra += " AND s.frequency = %(frequency)s"
+        params["frequency"] = frequency
+    if subscription_ids is not None:
+        extra += " AND s.id = ANY (%(sub_ids)s)"
+        params["sub_ids"] = list(subscription_ids)
+    sql = f"""
+        WITH l AS MATERIALIZED ({POSTING_SQL} AND id = %(listing_id)s)
+        SELECT s.id FROM l JOIN alerts_subscription s ON ({MATCH_SQL})
+         WHERE s.status = 'active'{extra}
+         ORDER BY s.id
+    """  # noqa: S608 - only constant SQL is interpolated; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def record_instant_matches(
+    listing_id: int, *, now: datetime, next_attempt_at: datetime
+) -> list[int]:
+    """Write a delivery for every active instant alert the live posting matches.
+
+    Returns the subscriptions that got a new row; rows that already exist (a rerun)
+    are left alone, so this is safe to repeat.
+    """
+    sql = f"""
+        WITH l AS MATERIALIZED ({POSTING_SQL} AND id = %(listing_id)s)
+        INSERT INTO alerts_delivery (subscription_id, listing_id, next_attempt_at)
+        SELECT s.id, l.id, %(next_attempt_at)s
+          FROM l JOIN alerts_subscription s ON ({MATCH_SQL})
+         WHERE s.status = 'active' AND s.frequency = 'instant'
+        ON CONFLICT (subscription_id, listing_id) DO NOTHING
+        RETURNING subscription_id
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, {"listing_id": listing_id, "now": now, "next_attempt_at": next_attempt_at}
+        )
+        return sorted({row[0] for row in cursor.fetchall()})
+
+
+def record_digest_matches(
+    *,
+    frequency: str,
+    now: datetime,
+    due_before: datetime,
+    overlap_seconds: int,
+    next_attempt_at: datetime,
+    id_from: int,
+    id_to: int,
+    subscription_ids: Iterable[int] | None = None,
+) -> tuple[int, list[int]]:
+    """Collect one digest for the due subscriptions with ids in [id_from, id_to).
+
+    For each, every live posting that went live after its watermark (less a small
+    overlap, so a posting committed late is not missed; the unique outbox row makes
+    the overlap harmless) and matches becomes a delivery; then the watermark moves to
+    `now`. One statement, so a crash leaves both undone. Returns (subscriptions
+    processed, subscriptions with new deliveries).
+    """
+    params: dict = {
+        "frequency": frequency,
+        "now": now,
+        "due_before": due_before,
+        "overlap": f"{int(overlap_seconds)} seconds",
+        "next_attempt_at": next_attempt_at,
+        "id_from": id_from,
+        "id_to": id_to,
+    }
+    only = ""
+    if subscription_ids is not None:
+        only = " AND id = ANY (%(sub_ids)s)"
+        params["sub_ids"] = list(subscription_ids)
+    sql = f"""
+        WITH s AS MATERIALIZED (
+            SELECT * FROM alerts_subscription
+             WHERE status = 'active' AND frequency = %(frequency)s
+               AND watermark <= %(due_before)s
+               AND id >= %(id_from)s AND id < %(id_to)s{only}
+               FOR UPDATE SKIP LOCKED
+        ),
+        l AS MATERIALIZED ({POSTING_SQL}
+               AND date_posted > (SELECT min(watermark) FROM s) - %(overlap)s::interval),
+        added AS (
+            INSERT INTO alerts_delivery (subscription_id, listing_id, next_attempt_at)
+            SELECT s.id, l.id, %(next_attempt_at)s
+              FROM s JOIN l ON l.date_posted > s.watermark - %(overlap)s::interval
+                           AND ({MATCH_SQL})
+            ON CONFLICT (subscription_id, listing_id) DO NOTHING
+            RETURNING subscription_id
+        ),
+        moved AS (
+            UPDATE alerts_subscription u SET watermark = %(now)s
+              FROM s WHERE u.id = s.id
+            RETURNING u.id
+        )
+        SELECT (SELECT count(*) FROM moved), ARRAY(SELECT DISTINCT subscription_id FROM added)
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        processed, with_new = cursor.fetchone()
+    return processed, sorted(with_new or [])

@@ -1,0 +1,309 @@
+"""Job alerts: a saved search with a schedule, and the outbox of what it has to send.
+
+A Subscription keeps its criteria in plain columns (arrays for the multi-valued
+parameters, integers for thresholds, the keywords with their tsquery) so that the
+database can test every subscription against a posting in one set-based query
+(reverse matching, alerts/matching.py). A Delivery is one (subscription, posting)
+pair, written before any email goes out and unique, so a posting reaches an alert
+at most once and a crash never loses it. A MatchJob records that a posting went
+live and its instant alerts still have to be found (a transactional outbox: it is
+written in the publishing transaction, so a broker outage cannot lose it).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchQuery, SearchQueryField
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone
+
+from alerts.querysets import DeliveryQuerySet, MatchJobQuerySet, SubscriptionQuerySet
+from listings.choices import KPI, Function, Level, Workplace
+from listings.models import Listing, country_codes
+from listings.querysets import SEARCH_CONFIG
+
+
+class Frequency(models.TextChoices):
+    INSTANT = "instant", "As soon as a role is posted"
+    DAILY = "daily", "Once a day"
+    WEEKLY = "weekly", "Once a week"
+
+
+# How long after its last digest a subscription is due again. Short of a full
+# period, so a scheduled run a few minutes early still counts, yet a duplicate run
+# the same day finds nothing due.
+DIGEST_PERIOD = {
+    Frequency.DAILY: timedelta(hours=20),
+    Frequency.WEEKLY: timedelta(days=6, hours=20),
+}
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Waiting for confirmation"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+
+class Kind(models.TextChoices):
+    SEARCH = "search", "Saved search"
+    PROFILE = "profile", "Roles that match my profile"
+
+
+class Subscription(models.Model):
+    """One alert: who gets it, how often, and the search it stands for.
+
+    The criteria columns mirror the parameters of listings.filters.ListingFilter
+    (without sort, page and posted). An empty array, empty text or null threshold
+    means "any". `location_countries` caches the countries whose name matches
+    `location`, exactly as ListingFilter.filter_location computes them.
+    """
+
+    email = models.EmailField(max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alert_subscriptions",
+    )
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SEARCH)
+    frequency = models.CharField(max_length=8, choices=Frequency.choices, default=Frequency.DAILY)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+
+    # criteria (reverse matching tests these columns against a posting)
+    q = models.CharField("keywords", max_length=200, blank=True)
+    q_query = models.GeneratedField(
+        expression=models.Case(
+            models.When(q="", then=None),
+            default=SearchQuery(models.F("q"), search_type="websearch", config=SEARCH_CONFIG),
+            output_field=SearchQueryField(),
+        ),
+        output_field=SearchQueryField(null=True),
+        db_persist=True,
+    )
+    levels = ArrayField(
+        models.CharField(max_length=20, choices=Level.choices), default=list, blank=True
+    )
+    functions = ArrayField(
+        models.CharField(max_length=24, choices=Function.choices), default=list, blank=True
+    )
+    workplaces = ArrayField(
+        models.CharField(max_length=8, choices=Workplace.choices), default=list, blank=True
+    )
+    location = models.CharField(max_length=100, blank=True)
+    location_countries = ArrayField(
+        models.CharField(max_length=2), default=list, blank=True, editable=False
+    )
+    countries = ArrayField(
+        models.CharField(max_length=2, choices=country_codes()), default=list, blank=True
+    )
+    salary_min = models.PositiveIntegerField(null=True, blank=True)
+    kpis = ArrayField(
+        models.CharField(max_length=16, choices=KPI.choices), default=list, blank=True
+    )
+    industries = ArrayField(models.SlugField(max_length=60), default=list, blank=True)
+    team_size_min = models.PositiveIntegerField(null=True, blank=True)
+    experience = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    # schedule: postings that went live after the watermark are new to this alert
+    watermark = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["frequency", "watermark"],
+                name="alert_sub_active_frequency",
+                condition=Q(status="active"),
+            ),
+            models.Index(fields=["email"], name="alert_sub_email"),
+            models.Index(
+                fields=["created_at"],
+                name="alert_sub_pending",
+                condition=Q(status="pending"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="alert_sub_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency__in=Frequency.values), name="alert_sub_frequency_valid"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="alert_sub_kind_valid"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(kind="profile"),
+                name="alert_one_profile_alert_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.email})"
+
+    # ------------------------------------------------------------------ criteria
+
+    def set_criteria(self, criteria: dict) -> None:
+        """Fill the criteria columns from a criteria dict (alerts.matching.criteria_from)."""
+        from alerts.matching import columns_for
+
+        for column, value in columns_for(criteria).items():
+            setattr(self, column, value)
+
+    @property
+    def criteria(self) -> dict:
+        """The criteria as ListingFilter parameters (only those in use)."""
+        from alerts.matching import criteria_of
+
+        return criteria_of(self)
+
+    @property
+    def query_string(self) -> str:
+        """The criteria as a /jobs/ query string, e.g. level=vp&workplace=remote."""
+        from alerts.matching import query_string
+
+        return query_string(self.criteria)
+
+    @property
+    def search_url(self) -> str:
+        query = self.query_string
+        return reverse("listings:search") + (f"?{query}" if query else "")
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == Status.ACTIVE
+
+    @property
+    def is_digest(self) -> bool:
+        return self.frequency in DIGEST_PERIOD
+
+    def confirm(self, *, now=None) -> bool:
+        """Activate a pending subscription; True if this call activated it."""
+        if self.status != Status.PENDING:
+            return False
+        now = now or timezone.now()
+        self.status = Status.ACTIVE
+        self.confirmed_at = now
+        self.watermark = now
+        self.save(update_fields=["status", "confirmed_at", "watermark", "updated_at"])
+        return True
+
+    def pause(self) -> bool:
+        if self.status != Status.ACTIVE:
+            return False
+        self.status = Status.PAUSED
+        self.save(update_fields=["status", "updated_at"])
+        return True
+
+    def resume(self, *, now=None) -> bool:
+        """Start again from now: what was posted while paused is not sent."""
+        if self.status != Status.PAUSED:
+            return False
+        self.status = Status.ACTIVE
+        self.watermark = now or timezone.now()
+        self.save(update_fields=["status", "watermark", "updated_at"])
+        return True
+
+    def unsubscribe(self, *, now=None) -> bool:
+        if self.status == Status.UNSUBSCRIBED:
+            return False
+        self.status = Status.UNSUBSCRIBED
+        self.unsubscribed_at = now or timezone.now()
+        self.save(update_fields=["status", "unsubscribed_at", "updated_at"])
+        return True
+
+
+class MatchJob(models.Model):
+    """A posting that went live: its instant alerts are still to be found while done_at is null."""
+
+    listing = models.OneToOneField(Listing, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(db_default=Now())
+    done_at = models.DateTimeField(null=True, blank=True)
+    matched = models.PositiveIntegerField(default=0)
+
+    objects = MatchJobQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="alert_matchjob_open", condition=Q(done_at=None)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"match posting {self.listing_id}"
+
+
+class Delivery(models.Model):
+    """One posting due to one alert: the outbox row, unique per (subscription, listing).
+
+    Sending claims rows (claimed_at/claim_token), sends outside any transaction and
+    then sets sent_at. A row whose posting left the site, or whose alert stopped,
+    before it was sent is skipped (skipped_at, skip_reason) rather than sent.
+    `next_attempt_at` tells the sweeper when it may enqueue the row again.
+    """
+
+    class Skip(models.TextChoices):
+        NOT_LIVE = "not_live", "Posting no longer open"
+        STOPPED = "stopped", "Alert paused or unsubscribed"
+        REFUSED = "refused", "Address refused by the mail server"
+
+    # no index of its own: the unique (subscription, listing) index serves it
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(db_default=Now())
+    next_attempt_at = models.DateTimeField(db_default=Now())
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(db_default=0, default=0)
+    last_error = models.TextField(db_default="", default="", blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped_at = models.DateTimeField(null=True, blank=True)
+    skip_reason = models.CharField(
+        max_length=10, choices=Skip.choices, db_default="", default="", blank=True
+    )
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "listing"], name="alert_delivery_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="alert_delivery_due",
+                condition=Q(sent_at=None, skipped_at=None),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"posting {self.listing_id} → alert {self.subscription_id}"
+
+    @property
+    def state(self) -> str:
+        if self.sent_at:
+            return "sent"
+        if self.skipped_at:
+            return "skipped"
+        return "pending"

@@ -1,0 +1,79 @@
+"""Reads on alerts: each word ("due", "unsent", "active") is defined here once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def claim_lease() -> timedelta:
+    """How long a claim protects a row; past it, the claimer is presumed dead."""
+    return timedelta(seconds=settings.ALERTS_CLAIM_LEASE_SECONDS)
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def active(self) -> SubscriptionQuerySet:
+        """Confirmed, not paused, not unsubscribed: the alerts that send email."""
+        return self.filter(status="active")
+
+    def for_user(self, user) -> SubscriptionQuerySet:
+        """A signed-in candidate's own alerts (none for anyone else)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user).exclude(status="unsubscribed")
+
+    def digest_due(self, frequency: str, now: datetime) -> SubscriptionQuerySet:
+        """Active digest alerts of `frequency` whose last digest is a period old."""
+        from alerts.models import DIGEST_PERIOD
+
+        return self.active().filter(
+            frequency=frequency, watermark__lte=now - DIGEST_PERIOD[frequency]
+        )
+
+    def unconfirmed_expired(self, now: datetime) -> SubscriptionQuerySet:
+        """Pending subscriptions whose confirmation link has expired."""
+        age = timedelta(seconds=settings.ALERTS_CONFIRM_MAX_AGE_SECONDS)
+        return self.filter(status="pending", created_at__lt=now - age)
+
+    def confirmation_unsent(self, now: datetime) -> SubscriptionQuerySet:
+        """Pending subscriptions whose confirmation email was never sent (broker down?)."""
+        grace = timedelta(seconds=settings.ALERTS_SWEEP_GRACE_SECONDS)
+        age = timedelta(seconds=settings.ALERTS_CONFIRM_MAX_AGE_SECONDS)
+        return self.filter(
+            status="pending",
+            confirmation_sent_at=None,
+            created_at__lt=now - grace,
+            created_at__gt=now - age,
+        )
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def unsent(self) -> DeliveryQuerySet:
+        """Neither sent nor skipped: still owed to the subscriber."""
+        return self.filter(sent_at=None, skipped_at=None)
+
+    def claimable(self, now: datetime | None = None) -> DeliveryQuerySet:
+        """Unsent and not held by a live claim (never claimed, or the claim's lease ran out)."""
+        now = now or timezone.now()
+        return self.unsent().filter(Q(claimed_at=None) | Q(claimed_at__lt=now - claim_lease()))
+
+    def due(self, now: datetime | None = None) -> DeliveryQuerySet:
+        """Claimable rows the sweeper may enqueue now (their next attempt time has come)."""
+        now = now or timezone.now()
+        return self.claimable(now).filter(next_attempt_at__lte=now)
+
+    def sent(self) -> DeliveryQuerySet:
+        """Delivered to the mail server."""
+        return self.filter(sent_at__isnull=False)
+
+
+class MatchJobQuerySet(models.QuerySet):
+    def unfinished(self, now: datetime | None = None) -> MatchJobQuerySet:
+        """Postings whose instant matching has not completed within the grace period."""
+        now = now or timezone.now()
+        grace = timedelta(seconds=settings.ALERTS_SWEEP_GRACE_SECONDS)
+        return self.filter(done_at=None, created_at__lte=now - grace)

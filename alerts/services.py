@@ -1,0 +1,751 @@
+"""Alert workflows: subscribing, matching new postings, digests and sending the outbox.
+
+Delivery is exactly once per (subscription, posting) as far as our side can make it:
+
+1. A posting going live writes a MatchJob in the publishing transaction; after the
+   commit a task records one Delivery row per matching instant alert. Digests
+   (beat) record rows for postings that went live since each alert's watermark.
+   Rows are unique per (subscription, posting): a rerun adds nothing.
+2. A sender claims a subscription's unsent rows with one conditional UPDATE (the
+   row count says what it owns), sends one email per subscription outside any
+   transaction, and marks the rows sent right after the server accepts it.
+3. On a mail-server failure the claim is released with a backoff time; the task
+   retries, and the sweeper (beat, every minute) re-enqueues rows that are due and
+   unclaimed, or whose claimer died (the claim lease ran out).
+
+The one window left is the mail server accepting a message and the worker dying
+before its UPDATE; each message carries a Message-ID derived from its rows, so a
+resend after such a crash is recognisable as the same message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import get_connection
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from alerts import matching
+from alerts.models import DIGEST_PERIOD, Delivery, Frequency, Kind, MatchJob, Status, Subscription
+from alerts.querysets import claim_lease
+from listings.models import Listing
+
+logger = logging.getLogger(__name__)
+
+SEND_BATCH = 50  # subscriptions per send task: one SMTP connection, a few seconds of work
+DIGEST_CHUNK = 5_000  # subscriptions per digest statement (one short transaction each)
+SWEEP_LIMIT = 20_000  # rows the sweeper re-enqueues per run
+DIGEST_OVERLAP_SECONDS = 600  # a publishing transaction open across a digest is still seen
+MAX_POSTINGS_PER_EMAIL = 50
+RETRY_BASE_SECONDS = 30
+RETRY_MAX_SECONDS = 1800
+
+
+# --------------------------------------------------------------------------- enqueueing
+
+
+def _enqueue(task, *args) -> bool:
+    """Send a task to the broker; a broker outage is logged, the sweeper catches up."""
+    try:
+        task.apply_async(args=args)
+    except Exception:
+        logger.exception("could not enqueue %s%r; the sweeper will retry", task.name, args)
+        return False
+    return True
+
+
+def enqueue_sends(subscription_ids: list[int]) -> int:
+    """Enqueue send tasks for these subscriptions, SEND_BATCH per task."""
+    from alerts.tasks import send_alerts
+
+    ids = sorted(set(subscription_ids))
+    batches = [ids[i : i + SEND_BATCH] for i in range(0, len(ids), SEND_BATCH)]
+    for batch in batches:
+        _enqueue(send_alerts, batch)
+    return len(batches)
+
+
+def enqueue_sends_on_commit(subscription_ids: list[int]) -> None:
+    if subscription_ids:
+        ids = list(subscription_ids)
+        transaction.on_commit(lambda: enqueue_sends(ids))
+
+
+def _grace(now: datetime) -> datetime:
+    return now + timedelta(seconds=settings.ALERTS_SWEEP_GRACE_SECONDS)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the sweeper tries a failed row again: 30 s, 1 min, 2 min … 30 min."""
+    seconds = RETRY_BASE_SECONDS * 2 ** max(0, min(attempts - 1, 12))
+    return timedelta(seconds=min(seconds, RETRY_MAX_SECONDS))
+
+
+# --------------------------------------------------------------------------- subscribing
+
+
+def verified_email(user) -> str | None:
+    """The signed-in user's verified address (primary first), or None."""
+    if not user.is_authenticated:
+        return None
+    from allauth.account.models import EmailAddress
+
+    address = (
+        EmailAddress.objects.filter(user=user, verified=True)
+        .order_by("-primary", "id")
+        .values_list("email", flat=True)
+        .first()
+    )
+    return address
+
+
+def rate_limit_hit(*, key: str, limit: int, window: int) -> bool:
+    """Count one request against `key`; True while within `limit` per `window` seconds.
+
+    Counts live in the shared cache (Redis), so every web process sees them. If the
+    cache is unreachable the request is let through: an outage must not stop sign-ups.
+    """
+    try:
+        if cache.add(key, 1, window):
+            return True
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, window)
+            count = 1
+    except Exception:
+        logger.exception("rate-limit cache unavailable")
+        return True
+    return count <= limit
+
+
+def _email_key(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+def subscribe_ip_allowed(ip: str) -> bool:
+    limit, window = settings.ALERTS_SUBSCRIBE_LIMIT_PER_IP
+    return rate_limit_hit(key=f"alerts:subscribe:ip:{ip}", limit=limit, window=window)
+
+
+def subscribe_email_allowed(email: str) -> bool:
+    limit, window = settings.ALERTS_SUBSCRIBE_LIMIT_PER_EMAIL
+    key = f"alerts:subscribe:email:{_email_key(email)}"
+    return rate_limit_hit(key=key, limit=limit, window=window)
+
+
+def _same_alert(subscription: Subscription):
+    """Other live alerts of the same person with exactly these criteria."""
+    owner = (
+        {"user": subscription.user}
+        if subscription.user_id
+        else {"email__iexact": subscription.email, "user": None}
+    )
+    return [
+        other
+        for other in Subscription.objects.filter(
+            **owner, status__in=[Status.ACTIVE, Status.PAUSED]
+        ).exclude(pk=subscription.pk)
+        if other.criteria == subscription.criteria
+    ]
+
+
+@transaction.atomic
+def subscription_request(
+    *, email: str, criteria: dict, name: str, frequency: str, now: datetime | None = None
+) -> Subscription:
+    """An anonymous subscription: pending until the address owner confirms by the emailed link.
+
+    Whatever the address (new, known, already subscribed), the same thing happens:
+    a pending subscription and a confirmation email, so the answer reveals nothing.
+    """
+    from alerts.tasks import send_confirmation
+
+    now = now or timezone.now()
+    subscription = Subscription(
+        email=email.strip(),
+        name=name.strip() or matching.default_name(criteria),
+        frequency=frequency,
+        status=Status.PENDING,
+        created_at=now,
+        watermark=now,
+    )
+    subscription.set_criteria(criteria)
+    subscription.save()
+    pk = subscription.pk
+    transaction.on_commit(lambda: _enqueue(send_confirmation, pk))
+    return subscription
+
+
+@transaction.atomic
+def subscription_create_for_user(
+    *, user, email: str, criteria: dict, name: str, frequency: str, kind: str = Kind.SEARCH
+) -> tuple[Subscription, bool]:
+    """An alert for a signed-in candidate with a verified address: active at once.
+
+    Returns (subscription, created); an identical live alert is returned instead of
+    a second one.
+    """
+    now = timezone.now()
+    subscription = Subscription(
+        user=user,
+        email=email,
+        name=name.strip() or matching.default_name(criteria),
+        frequency=frequency,
+        kind=kind,
+        status=Status.ACTIVE,
+        created_at=now,
+        confirmed_at=now,
+        watermark=now,
+    )
+    subscription.set_criteria(criteria)
+    if kind == Kind.SEARCH:
+        existing = _same_alert(subscription)
+        if existing:
+            return existing[0], False
+    subscription.save()
+    return subscription, True
+
+
+@dataclass
+class Confirmation:
+    subscription: Subscription
+    confirmed: bool  # this call activated it
+    duplicate_of: Subscription | None = None
+
+
+@transaction.atomic
+def subscription_confirm(*, subscription_id: int) -> Confirmation | None:
+    """Activate a pending subscription (the link in the confirmation email was used).
+
+    If the address already has a live alert with the same criteria, that one is kept
+    and this request is dropped. If the address is a signed-in candidate's verified
+    address, the alert joins their account (managed at /me/alerts/).
+    """
+    subscription = Subscription.objects.select_for_update().filter(pk=subscription_id).first()
+    if subscription is None:
+        return None
+    if subscription.status != Status.PENDING:
+        return Confirmation(subscription=subscription, confirmed=False)
+    existing = _same_alert(subscription)
+    if existing:
+        subscription.delete()
+        return Confirmation(subscription=existing[0], confirmed=False, duplicate_of=existing[0])
+    owner = _verified_owner(subscription.email)
+    if owner is not None:
+        subscription.user = owner
+        subscription.save(update_fields=["user", "updated_at"])
+    subscription.confirm()
+    return Confirmation(subscription=subscription, confirmed=True)
+
+
+def _verified_owner(email: str):
+    from allauth.account.models import EmailAddress
+
+    address = (
+        EmailAddress.objects.filter(email__iexact=email, verified=True)
+        .select_related("user")
+        .first()
+    )
+    return address.user if address else None
+
+
+def subscription_unsubscribe(*, subscription_id: int) -> Subscription | None:
+    """Stop an alert at once (one-click unsubscribe); unsent rows are skipped when met."""
+    with transaction.atomic():
+        subscription = Subscription.objects.select_for_update().filter(pk=subscription_id).first()
+        if subscription is None:
+            return None
+        subscription.unsubscribe()
+        Delivery.objects.unsent().filter(subscription=subscription, claimed_at=None).update(
+            skipped_at=timezone.now(), skip_reason=Delivery.Skip.STOPPED
+        )
+    return subscription
+
+
+@transaction.atomic
+def subscription_update(*, subscription: Subscription, name: str, frequency: str) -> Subscription:
+    """Rename an alert or change how often it sends.
+
+    From a digest to instant, what the digest would have carried is collected now
+    and sent; from instant to a digest, the next digest starts from now (instant
+    alerts have already sent what came before).
+    """
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    old = subscription.frequency
+    subscription.name = name.strip() or subscription.name
+    fields = ["name", "updated_at"]
+    if frequency != old:
+        subscription.frequency = frequency
+        fields.append("frequency")
+        if frequency == Frequency.INSTANT:
+            subscription.save(update_fields=fields)
+            digest_catch_up(subscription=subscription, frequency=old)
+            return subscription
+        if old == Frequency.INSTANT:
+            subscription.watermark = timezone.now()
+            fields.append("watermark")
+    subscription.save(update_fields=fields)
+    return subscription
+
+
+def digest_catch_up(*, subscription: Subscription, frequency: str) -> list[int]:
+    """Collect, now, what a digest alert has pending (used when it turns instant)."""
+    now = timezone.now()
+    _, with_new = matching.record_digest_matches(
+        frequency=subscription.frequency,
+        now=now,
+        due_before=now,
+        overlap_seconds=0,
+        next_attempt_at=_grace(now),
+        id_from=subscription.pk,
+        id_to=subscription.pk + 1,
+    )
+    enqueue_sends_on_commit(with_new)
+    return with_new
+
+
+def subscription_pause(*, subscription: Subscription) -> bool:
+    return subscription.pause()
+
+
+def subscription_resume(*, subscription: Subscription) -> bool:
+    return subscription.resume()
+
+
+def subscription_delete(*, subscription: Subscription) -> None:
+    subscription.delete()
+
+
+# --------------------------------------------------------------------------- profile alerts
+
+
+PROFILE_ALERT_NAME = "Roles that match my profile"
+
+
+def profile_criteria(profile) -> dict:
+    """Alert criteria from a candidate profile: levels, workplaces, countries, pay, years."""
+    criteria: dict = {}
+    if profile.desired_levels:
+        criteria["level"] = list(profile.desired_levels)
+    if profile.workplaces:
+        criteria["workplace"] = list(profile.workplaces)
+    if profile.countries:
+        criteria["country"] = list(profile.countries)
+    if profile.desired_salary_min:
+        criteria["salary_min"] = int(profile.desired_salary_min)
+    if profile.leadership_years is not None:
+        criteria["experience"] = int(profile.leadership_years)
+    # through the FilterSet, so an alert never holds a value a search would drop
+    return matching.criteria_from(matching.alert_filterset(matching.querydict(criteria)))
+
+
+def profile_alert_save(*, user, frequency: str = Frequency.DAILY) -> tuple[Subscription, bool]:
+    """Create the candidate's "roles that match my profile" alert, or refresh its criteria."""
+    from candidates.models import Profile
+
+    email = verified_email(user)
+    if email is None:
+        raise PermissionError("a verified email address is needed")
+    profile, _ = Profile.objects.get_or_create(user=user)
+    criteria = profile_criteria(profile)
+    with transaction.atomic():
+        existing = (
+            Subscription.objects.select_for_update().filter(user=user, kind=Kind.PROFILE).first()
+        )
+        if existing is not None:
+            existing.set_criteria(criteria)
+            existing.email = email
+            if existing.status == Status.UNSUBSCRIBED:
+                existing.status = Status.ACTIVE
+                existing.watermark = timezone.now()
+                existing.frequency = frequency
+            existing.save()
+            return existing, False
+        try:
+            with transaction.atomic():
+                return subscription_create_for_user(
+                    user=user,
+                    email=email,
+                    criteria=criteria,
+                    name=PROFILE_ALERT_NAME,
+                    frequency=frequency,
+                    kind=Kind.PROFILE,
+                )
+        except IntegrityError:  # created concurrently: one profile alert per user
+            return Subscription.objects.get(user=user, kind=Kind.PROFILE), False
+
+
+def profile_alert_sync(*, profile) -> None:
+    """Keep a profile alert's criteria in step with the profile it follows."""
+    subscription = Subscription.objects.filter(user_id=profile.user_id, kind=Kind.PROFILE).first()
+    if subscription is None:
+        return
+    subscription.set_criteria(profile_criteria(profile))
+    subscription.save()
+
+
+def forget_person(*, user, emails: list[str]) -> int:
+    """Delete every alert kept for this user or these addresses (account deletion)."""
+    lowered = {e.lower() for e in emails}
+    subscriptions = Subscription.objects.filter(user=user)
+    deleted, _ = subscriptions.delete()
+    for email in lowered:
+        count, _ = Subscription.objects.filter(email__iexact=email).delete()
+        deleted += count
+    return deleted
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def posting_went_live(*, listing: Listing) -> None:
+    """Record, in the publishing transaction, that a posting went live; match it after commit.
+
+    The MatchJob row survives a broker outage or a lost task: the sweeper finds jobs
+    not done and enqueues them again. One per posting, so it can never alert twice.
+    """
+    from alerts.tasks import match_posting
+
+    MatchJob.objects.bulk_create([MatchJob(listing=listing)], ignore_conflicts=True)
+    pk = listing.pk
+    transaction.on_commit(lambda: _enqueue(match_posting, pk))
+
+
+def posting_match(*, listing_id: int, now: datetime | None = None) -> int:
+    """Record a delivery for each active instant alert the live posting matches; send them.
+
+    Idempotent: the job row is locked while it runs and marked done in the same
+    transaction, and delivery rows are unique.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        job = MatchJob.objects.select_for_update(skip_locked=True).filter(listing_id=listing_id)
+        job = job.first()
+        if job is not None and job.done_at is not None:
+            return 0
+        if job is None and MatchJob.objects.filter(listing_id=listing_id).exists():
+            return 0  # another worker holds it
+        subscribers = matching.record_instant_matches(
+            listing_id, now=now, next_attempt_at=_grace(now)
+        )
+        if job is not None:
+            job.done_at = timezone.now()
+            job.matched = len(subscribers)
+            job.save(update_fields=["done_at", "matched"])
+        enqueue_sends_on_commit(subscribers)
+    return len(subscribers)
+
+
+@dataclass
+class DigestReport:
+    frequency: str
+    subscriptions: int = 0
+    with_new: list[int] = field(default_factory=list)
+    chunks: int = 0
+
+
+def digests_collect(
+    *,
+    frequency: str,
+    now: datetime | None = None,
+    chunk: int = DIGEST_CHUNK,
+    overdue_only: bool = False,
+    enqueue: bool = True,
+) -> DigestReport:
+    """Collect the digest of every due `frequency` alert into the outbox, chunk by chunk.
+
+    Each chunk is one statement in its own transaction: the postings that went live
+    since each alert's watermark and match it become deliveries, and the watermark
+    moves to `now`. An alert with nothing new gets no row, hence no email. A rerun
+    finds the alerts no longer due. `overdue_only` (the sweeper) takes only alerts a
+    whole period late, i.e. whose scheduled digest was missed.
+    """
+    if frequency not in DIGEST_PERIOD:
+        raise ValueError(f"{frequency!r} is not a digest frequency")
+    now = now or timezone.now()
+    period = DIGEST_PERIOD[frequency]
+    due_before = now - period - (timedelta(hours=8) if overdue_only else timedelta(0))
+    report = DigestReport(frequency=frequency)
+    bounds = Subscription.objects.active().filter(frequency=frequency, watermark__lte=due_before)
+    ids = bounds.order_by("id").values_list("id", flat=True)
+    first = ids.first()
+    if first is None:
+        return report
+    last = bounds.order_by("-id").values_list("id", flat=True).first()
+    start = first
+    while start <= last:
+        # chunk by id ranges that hold about `chunk` due alerts each
+        edge = ids.filter(id__gte=start)[chunk : chunk + 1]
+        end = edge[0] if edge else last + 1
+        with transaction.atomic():
+            processed, with_new = matching.record_digest_matches(
+                frequency=frequency,
+                now=now,
+                due_before=due_before,
+                overlap_seconds=DIGEST_OVERLAP_SECONDS,
+                next_attempt_at=_grace(now),
+                id_from=start,
+                id_to=end,
+            )
+            if enqueue:
+                enqueue_sends_on_commit(with_new)
+        report.subscriptions += processed
+        report.with_new.extend(with_new)
+        report.chunks += 1
+        start = end
+    return report
+
+
+# --------------------------------------------------------------------------- sending
+
+# A failure worth retrying: the server is down, busy or slow. Permanent refusals of an
+# address (5xx for the recipient) are not retried; everything else is.
+TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError, TimeoutError)
+
+
+@dataclass
+class SendReport:
+    claimed: int = 0
+    emails: int = 0
+    sent_rows: int = 0
+    skipped_rows: int = 0
+
+
+def _claim(
+    subscription_ids: list[int], token: uuid.UUID, now: datetime
+) -> list[tuple[int, int, int]]:
+    """Claim the unsent rows of these subscriptions; return (id, subscription, listing) owned."""
+    lease_start = now - claim_lease()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE alerts_delivery
+               SET claimed_at = %(now)s, claim_token = %(token)s, attempts = attempts + 1
+             WHERE subscription_id = ANY (%(ids)s)
+               AND sent_at IS NULL AND skipped_at IS NULL
+               AND (claimed_at IS NULL OR claimed_at < %(lease_start)s)
+            RETURNING id, subscription_id, listing_id
+            """,
+            {"now": now, "token": token, "ids": list(subscription_ids), "lease_start": lease_start},
+        )
+        return cursor.fetchall()
+
+
+def _skip(ids: list[int], token: uuid.UUID, reason: str, error: str = "") -> int:
+    return Delivery.objects.filter(pk__in=ids, claim_token=token, sent_at=None).update(
+        skipped_at=timezone.now(),
+        skip_reason=reason,
+        last_error=error[:1000],
+        claimed_at=None,
+        claim_token=None,
+    )
+
+
+def _release(ids: list[int], token: uuid.UUID, error: str) -> int:
+    """Give claimed rows back after a failure; the sweeper may take them after a backoff."""
+    if not ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE alerts_delivery
+               SET claimed_at = NULL, claim_token = NULL, last_error = %(error)s,
+                   next_attempt_at = now() + least(
+                       %(base)s * power(2, greatest(0, least(attempts - 1, 12))), %(max)s
+                   ) * interval '1 second'
+             WHERE id = ANY (%(ids)s) AND claim_token = %(token)s AND sent_at IS NULL
+            """,
+            {
+                "ids": ids,
+                "token": token,
+                "error": error[:1000],
+                "base": RETRY_BASE_SECONDS,
+                "max": RETRY_MAX_SECONDS,
+            },
+        )
+        return cursor.rowcount
+
+
+def _is_permanent_refusal(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    return False
+
+
+def alerts_send(*, subscription_ids: list[int], now: datetime | None = None) -> SendReport:
+    """Send what these subscriptions are owed: one email per subscription, each row once.
+
+    Raises the mail server's error after releasing every claim not yet sent, so the
+    caller (a task with autoretry) can try again later.
+    """
+    from alerts.emails import alert_message
+
+    now = now or timezone.now()
+    token = uuid.uuid4()
+    claimed = _claim(subscription_ids, token, now)
+    report = SendReport(claimed=len(claimed))
+    if not claimed:
+        return report
+    rows: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for delivery_id, subscription_id, listing_id in claimed:
+        rows[subscription_id].append((delivery_id, listing_id))
+    pending = {sid: [d for d, _ in items] for sid, items in rows.items()}
+    try:
+        subscriptions = Subscription.objects.in_bulk(list(rows))
+        live = Listing.objects.live().with_company().in_bulk([lid for _, _, lid in claimed])
+        mail = None
+        for subscription_id in sorted(rows):
+            items = rows[subscription_id]
+            subscription = subscriptions.get(subscription_id)
+            if subscription is None or subscription.status != Status.ACTIVE:
+                ids = pending.pop(subscription_id)
+                report.skipped_rows += _skip(ids, token, Delivery.Skip.STOPPED)
+                continue
+            gone = [d for d, lid in items if lid not in live]
+            if gone:
+                report.skipped_rows += _skip(gone, token, Delivery.Skip.NOT_LIVE)
+            keep = [(d, live[lid]) for d, lid in items if lid in live]
+            pending[subscription_id] = [d for d, _ in keep]
+            if not keep:
+                pending.pop(subscription_id)
+                continue
+            message = alert_message(
+                subscription=subscription,
+                listings=[listing for _, listing in keep],
+                delivery_ids=[d for d, _ in keep],
+            )
+            if mail is None:
+                mail = get_connection()
+                mail.open()
+            try:
+                mail.send_messages([message])
+            except Exception as exc:
+                if not _is_permanent_refusal(exc):
+                    raise
+                report.skipped_rows += _skip(
+                    pending.pop(subscription_id), token, Delivery.Skip.REFUSED, repr(exc)
+                )
+                continue
+            done = [d for d, _ in keep]
+            report.sent_rows += Delivery.objects.filter(pk__in=done, sent_at=None).update(
+                sent_at=timezone.now(), claimed_at=None, claim_token=None, last_error=""
+            )
+            report.emails += 1
+            pending.pop(subscription_id)
+        if mail is not None:
+            mail.close()
+    except BaseException as exc:
+        _release([d for ids in pending.values() for d in ids], token, repr(exc))
+        raise
+    return report
+
+
+# --------------------------------------------------------------------------- confirmation
+
+
+def confirmation_send(*, subscription_id: int) -> bool:
+    """Email the confirmation link of a pending subscription, at most once.
+
+    The conditional UPDATE is the claim; if sending fails it is released, so the
+    task's retry (or the sweeper) sends it later.
+    """
+    from alerts.emails import confirmation_message
+
+    claimed_at = timezone.now()
+    claimed = Subscription.objects.filter(
+        pk=subscription_id, status=Status.PENDING, confirmation_sent_at=None
+    ).update(confirmation_sent_at=claimed_at)
+    if not claimed:
+        return False
+    subscription = Subscription.objects.get(pk=subscription_id)
+    try:
+        confirmation_message(subscription=subscription).send()
+    except BaseException:
+        Subscription.objects.filter(pk=subscription_id, confirmation_sent_at=claimed_at).update(
+            confirmation_sent_at=None
+        )
+        raise
+    return True
+
+
+# --------------------------------------------------------------------------- sweeping
+
+
+@dataclass
+class SweepReport:
+    match_jobs: int = 0
+    deliveries: int = 0
+    subscriptions: int = 0
+    confirmations: int = 0
+    overdue_digests: int = 0
+
+
+def deliveries_sweep(*, now: datetime | None = None) -> SweepReport:
+    """Re-enqueue everything due and unsent: the safety net under tasks and brokers.
+
+    Rows the sweeper enqueues get a new next_attempt_at a grace period ahead, so a
+    long backlog is not enqueued again every minute while it drains.
+    """
+    from alerts.tasks import match_posting, send_confirmation
+
+    now = now or timezone.now()
+    report = SweepReport()
+    for listing_id in MatchJob.objects.unfinished(now).values_list("listing_id", flat=True)[:1000]:
+        report.match_jobs += _enqueue(match_posting, listing_id)
+    with transaction.atomic():
+        due = Delivery.objects.due(now).order_by("next_attempt_at").values("id")[:SWEEP_LIMIT]
+        subscription_ids = sorted(
+            set(
+                Delivery.objects.filter(id__in=due)
+                .select_for_update(skip_locked=True)
+                .values_list("subscription_id", flat=True)
+            )
+        )
+        report.deliveries = Delivery.objects.filter(
+            id__in=due, subscription_id__in=subscription_ids
+        ).update(next_attempt_at=_grace(now))
+        report.subscriptions = len(subscription_ids)
+        enqueue_sends_on_commit(subscription_ids)
+    pending = Subscription.objects.confirmation_unsent(now).values_list("id", flat=True)[:1000]
+    for subscription_id in pending:
+        report.confirmations += _enqueue(send_confirmation, subscription_id)
+    for frequency in DIGEST_PERIOD:
+        report.overdue_digests += digests_collect(
+            frequency=frequency, now=now, overdue_only=True
+        ).subscriptions
+    return report
+
+
+def alerts_cleanup(*, now: datetime | None = None) -> int:
+    """Delete subscriptions never confirmed before their link expired."""
+    now = now or timezone.now()
+    deleted, _ = Subscription.objects.unconfirmed_expired(now).delete()
+    return deleted
+
+
+def delivery_health(now: datetime | None = None) -> dict:
+    """Figures for operators: what is owed, how late, what keeps failing."""
+    now = now or timezone.now()
+    unsent = Delivery.objects.unsent()
+    oldest = unsent.order_by("created_at").values_list("created_at", flat=True).first()
+    return {
+        "unsent": unsent.count(),
+        "oldest_unsent_minutes": int((now - oldest).total_seconds() // 60) if oldest else 0,
+        "failing": unsent.exclude(last_error="").count(),
+        "claimed": unsent.exclude(claimed_at=None).count(),
+        "sent_last_24h": Delivery.objects.filter(sent_at__gte=now - timedelta(days=1)).count(),
+        "open_match_jobs": MatchJob.objects.filter(done_at=None).count(),
+        "subscriptions_active": Subscription.objects.active().count(),
+        "subscriptions_pending": Subscription.objects.filter(status=Status.PENDING).count(),
+    }
