@@ -44,6 +44,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_filter = ["status", OwnListingFilter]
     search_fields = ["candidate_name", "candidate_email", "listing__title"]
     date_hierarchy = "created_at"
+    view_on_site = False  # the candidate's own page; recruiters read it here
     list_select_related = ["listing", "listing__company"]
     fields = [
         "status",
@@ -149,13 +150,34 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    """Read-only for recruiters: profiles visible to recruiters, and those who applied."""
+    """Read-only for everyone (candidates edit their own under /me/). Recruiters see the
+    profiles visible to recruiters and those of people who applied to their company."""
 
     list_display = ["display_name", "headline", "current_level", "leadership_years", "updated_at"]
     list_filter = ["current_level", "visibility"]
     search_fields = ["full_name", "headline", "current_title"]
-    readonly_fields = ["resume_link", "kpis_display"]
-    exclude = ["kpis_moved", "user"]
+    fields = [
+        "full_name",
+        "headline",
+        "current_title",
+        "current_level",
+        "leadership_years",
+        "largest_team",
+        "budget_display",
+        "kpis_display",
+        "industries_display",
+        "skills_display",
+        "technologies_display",
+        "levels_display",
+        "salary_display",
+        "workplaces_display",
+        "countries_display",
+        "summary",
+        "visibility",
+        "resume_link",
+        "updated_at",
+    ]
+    readonly_fields = fields
 
     def get_queryset(self, request):
         readable = Profile.objects.resume_readable_by(request.user).filter(pk=OuterRef("pk"))
@@ -171,10 +193,14 @@ class ProfileAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False  # candidates delete their own accounts from /me/account/
+
+    @admin.display(description="largest budget owned")
+    def budget_display(self, obj):
+        return f"{obj.budget_currency} {obj.largest_budget:,}" if obj.largest_budget else "—"
 
     @admin.display(description="KPIs moved")
     def kpis_display(self, obj):
@@ -187,6 +213,36 @@ class ProfileAdmin(admin.ModelAdmin):
             )
             or "—"
         )
+
+    @admin.display(description="industries")
+    def industries_display(self, obj):
+        return ", ".join(obj.get_industries_display()) or "—"
+
+    @admin.display(description="skills")
+    def skills_display(self, obj):
+        return ", ".join(obj.get_skills_display()) or "—"
+
+    @admin.display(description="technologies")
+    def technologies_display(self, obj):
+        return ", ".join(obj.technologies) or "—"
+
+    @admin.display(description="levels wanted")
+    def levels_display(self, obj):
+        return ", ".join(obj.get_desired_levels_display()) or "—"
+
+    @admin.display(description="minimum salary")
+    def salary_display(self, obj):
+        if obj.desired_salary_min is None:
+            return "—"
+        return f"{obj.desired_currency} {obj.desired_salary_min:,} a year"
+
+    @admin.display(description="workplaces accepted")
+    def workplaces_display(self, obj):
+        return ", ".join(obj.get_workplaces_display()) or "—"
+
+    @admin.display(description="countries")
+    def countries_display(self, obj):
+        return ", ".join(obj.get_countries_display()) or "—"
 
     @admin.display(description="résumé")
     def resume_link(self, obj):

@@ -6,7 +6,6 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -69,5 +68,5 @@ def notify_pending() -> int:
         ).values_list("pk", flat=True)[:500]
     )
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: notify_recruiters.delay(pk))
+        notify_recruiters.delay(pk)
     return len(ids)

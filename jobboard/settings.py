@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE["alerts-cleanup"] = {
     "task": "alerts.cleanup",
     "schedule": crontab(hour=3, minute=30),
 }
+# Applications whose recruiter email never left (broker down when applying) are re-sent.
+CELERY_BEAT_SCHEDULE["candidates-notify-pending"] = {
+    "task": "candidates.notify_pending",
+    "schedule": 600.0,
+}
 # A claim on an alert email outlives any task that could hold it (the hard time limit).
 ALERTS_CLAIM_LEASE_SECONDS = _typed("ALERTS_CLAIM_LEASE_SECONDS", int, CELERY_TASK_TIME_LIMIT + 60)
 # Work younger than this is presumed to have its task in flight; the sweeper waits.

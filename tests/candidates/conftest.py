@@ -105,3 +105,60 @@ def owner_client(client, owner):
 def outsider_client(client, outsider):
     client.force_login(outsider)
     return client
+
+
+class _Sink:
+    """A real SMTP server (aiosmtpd) in the test process; records what it accepted."""
+
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 2.0.0 OK"
+
+
+@pytest.fixture
+def smtp_sink():
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sink = _Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    sink.url = f"smtp://127.0.0.1:{port}"
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def recruiters_group(transactional_db):
+    """The Recruiters group and its permissions from the data migrations, again: a
+    transactional test's flush empties the tables they filled."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    listings_migration = importlib.import_module(
+        "listings.migrations.0002_search_trigger_and_recruiters"
+    )
+    ours = importlib.import_module("candidates.migrations.0002_recruiter_permissions")
+    group, _ = Group.objects.get_or_create(name="Recruiters")
+    for app_label, model, actions in listings_migration.RECRUITER_PERMISSIONS:
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label=app_label,
+                codename__in=[f"{action}_{model}" for action in actions],
+            )
+        )
+    for app_label, codename in ours.RECRUITER_PERMISSIONS:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return group

@@ -224,3 +224,26 @@ def test_the_apply_page_shows_the_match_and_what_will_be_sent(owner_client, owne
     assert "Your match" in html
     assert owner_profile.headline in html
     assert "Send application" in html
+
+
+@pytest.mark.django_db
+def test_the_sweep_sends_notifications_that_never_left(listing, recruiter, eager_celery):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from candidates.tasks import notify_pending
+    from tests.candidates.factories import ApplicationFactory
+
+    stuck = ApplicationFactory(listing=listing)
+    fresh = ApplicationFactory(listing=listing)
+    Application.objects.filter(pk=stuck.pk).update(
+        created_at=timezone.now() - timedelta(minutes=30)
+    )
+    assert notify_pending() == 1
+    assert len(mail.outbox) == 1
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.recruiters_notified_at is not None
+    assert fresh.recruiters_notified_at is None
+    assert notify_pending() == 0

@@ -17,7 +17,7 @@ PASSWORD = "Quiet-harbour-42"
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_sign_up_build_a_profile_apply_and_follow_the_status(
-    live_server, page, browser, eager_celery, tmp_path
+    live_server, page, browser, eager_celery, tmp_path, recruiters_group
 ):
     company = CompanyFactory(name="Northwind Support")
     listing = LiveListingFactory(
