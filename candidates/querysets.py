@@ -100,7 +100,13 @@ class ApplicationQuerySet(models.QuerySet):
             return self
         condition = models.Q(candidate=user)
         if _is_recruiter(user):
-            condition |= models.Q(listing__company__recruiters__user=user)
+            # a subquery, not a join: a join through a company's several recruiters
+            # would repeat the candidate's own rows
+            from listings.models import Company
+
+            condition |= models.Q(
+                listing__company__in=Company.objects.filter(recruiters__user=user)
+            )
         return self.filter(condition)
 
     def with_listing(self) -> ApplicationQuerySet:

@@ -111,3 +111,15 @@ def test_after_deletion_the_same_email_can_sign_up_again(owner_profile, client):
     )
     assert response.status_code == 302
     assert get_user_model().objects.filter(email=email).count() == 1
+
+
+@pytest.mark.django_db
+def test_deleting_the_account_removes_its_alert_subscriptions(owner_client, owner, history):
+    from alerts.models import Subscription
+    from tests.alerts.factories import SubscriptionFactory
+
+    SubscriptionFactory(user=owner, email=owner.email)
+    SubscriptionFactory(user=None, email=owner.email.upper())  # subscribed before signing up
+    stranger = SubscriptionFactory(email="someone.else@example.com")
+    owner_client.post(URL, {"password": "correct horse battery", "confirm": "on"})
+    assert list(Subscription.objects.all()) == [stranger]

@@ -240,3 +240,18 @@ def test_applications_for_recruiter_never_include_another_companys(
     assert [a.listing for a in Application.objects.for_recruiter(other_recruiter)] == [other]
     assert Application.objects.for_recruiter(operator).count() == 2
     assert not Application.objects.for_recruiter(application.candidate).exists()
+
+
+@pytest.mark.django_db
+def test_a_recruiter_who_also_applied_somewhere_sees_each_application_once(
+    owner_profile, listing, recruiter, colleague_recruiter, other_recruiter
+):
+    # a recruiter of another company applies, as a candidate, to a company with two recruiters
+    from tests.candidates.factories import ProfileFactory
+
+    profile = ProfileFactory(user=other_recruiter, full_name="Otto")
+    services.resume_replace(profile=profile, upload=pdf_upload())
+    application = services.application_submit(user=other_recruiter, listing=listing)
+    assert list(Application.objects.visible_to(other_recruiter)) == [application]
+    url = reverse("candidates:application_resume", args=[application.pk])
+    assert client_for(other_recruiter).get(url).status_code == 200
