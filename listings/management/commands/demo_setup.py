@@ -63,7 +63,7 @@ class Command(BaseCommand):
             )
 
     def _demo_recruiter(self, password: str):
-        from listings.models import Company
+        from listings.models import Company, Recruiter
         from listings.services import recruiter_create
 
         company = Company.objects.order_by("name").first()
@@ -72,6 +72,10 @@ class Command(BaseCommand):
         User = get_user_model()
         existing = User.objects.filter(username="recruiter").first()
         if existing:
+            # `seed_demo --reset` replaces the companies and with them the recruiter's link.
+            if not Recruiter.objects.filter(user=existing).exists():
+                Recruiter.objects.create(user=existing, company=company)
+                existing.refresh_from_db()
             return existing
         return recruiter_create(
             username="recruiter",
