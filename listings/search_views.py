@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from candidates.matching import annotate_match_score
 from listings.filters import MULTI_VALUED, POSTED_CHOICES, ListingFilter, Sort
 from listings.models import Listing
 from listings.search import run_search
@@ -14,14 +15,24 @@ from listings.search import run_search
 
 def search(request: HttpRequest) -> HttpResponse:
     filterset = ListingFilter(request.GET, queryset=Listing.objects.live(), request=request)
-    results = run_search(filterset, request.GET.get("page"))
+    profile = candidate_profile(request)
+    ordered = filterset.ordered()
+    if profile is not None:
+        # Signed-in candidates see how each role fits; sort=match orders by it.
+        ordered = annotate_match_score(ordered, profile)
+        if filterset.sort_order == Sort.MATCH:
+            ordered = ordered.order_by("-match_score", "-date_posted", "-id")
+    elif filterset.sort_order == Sort.MATCH:
+        filterset.notices.append("Sign in with a profile to sort roles by how well they match it.")
+    results = run_search(filterset, request.GET.get("page"), ordered=ordered)
     context = {
         "filterset": filterset,
         "results": results,
         "page_obj": results.page,
         "chips": active_chips(filterset),
         "query_string": query_string(filterset, drop={"page"}),
-        "sort_links": sort_links(filterset),
+        "sort_links": sort_links(filterset, can_match=profile is not None),
+        "has_profile": profile is not None,
         "feed_query": query_string(filterset, drop={"page", "sort"}),
     }
     return render(request, "listings/search.html", context)
@@ -84,9 +95,20 @@ def chip_label(filterset: ListingFilter, name: str, value: str) -> str:
     return f"{name}: {value}"
 
 
-def sort_links(filterset: ListingFilter) -> list[dict]:
+def candidate_profile(request: HttpRequest):
+    """The signed-in candidate's profile, or None."""
+    if not request.user.is_authenticated:
+        return None
+    from candidates.models import Profile
+
+    return Profile.objects.filter(user=request.user).first()
+
+
+def sort_links(filterset: ListingFilter, *, can_match: bool = False) -> list[dict]:
     available = [Sort.RELEVANCE] if filterset.query_text else []
     available += [Sort.NEWEST, Sort.SALARY]
+    if can_match:
+        available.append(Sort.MATCH)
     labels = dict(Sort.CHOICES)
     current = filterset.sort_order
     return [
