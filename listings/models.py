@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -146,7 +147,11 @@ class Listing(models.Model):
     salary_max_annual = models.GeneratedField(
         expression=models.Case(
             *[
-                models.When(salary_period=period, then=models.F("salary_max") * factor)
+                models.When(
+                    salary_period=period,
+                    # bigint before multiplying: a day rate times 220 overflows integer
+                    then=Cast("salary_max", models.BigIntegerField()) * factor,
+                )
                 for period, factor in ANNUAL_FACTOR.items()
             ],
             output_field=models.BigIntegerField(),

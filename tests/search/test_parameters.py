@@ -215,3 +215,10 @@ def test_pagination_counts_and_pages(client):
     ]
     # beyond the last page: the last page, not an error
     assert client.get("/jobs/?page=99999", secure=True).context["page_obj"].number == 2
+
+
+def test_a_huge_day_rate_is_annualised_without_overflow(client):
+    LiveListingFactory(
+        title="Absurd day rate", salary_min=9_000_000, salary_max=9_999_999, salary_period="day"
+    )
+    assert titles(client, "salary_min=2000000000") == ["Absurd day rate"]
