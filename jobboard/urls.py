@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from jobboard.admin_login import throttled
 from jobboard.health import healthz
 from listings import sitemaps
+
+admin.site.login = throttled(admin.site.login)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
