@@ -441,3 +441,18 @@ def test_a_negative_count_on_the_command_line_prints_an_error_not_a_traceback():
     assert result.returncode == 1
     assert "CommandError: --listings must be zero or more, not -3." in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_seed_demo_works_with_debug_cursors(settings):
+    # `make run` sets DEBUG=true, where Django wraps cursors in its debug wrapper.
+    from django.db import connection
+
+    from listings.models import Listing
+
+    connection.force_debug_cursor = True
+    try:
+        call_command("seed_demo", listings=12, companies=3, seed=3, stdout=StringIO())
+    finally:
+        connection.force_debug_cursor = False
+    assert Listing.objects.count() >= 12

@@ -1012,7 +1012,10 @@ class ListingCopy:
         """COPY up to `limit` lines from `source` on this thread's connection; return the count."""
         reader = _LineReader(source, limit)
         with connection.cursor() as cursor:
-            cursor.copy_expert(self.sql, reader, size=1 << 16)
+            # The raw psycopg2 cursor: Django's debug wrapper (DEBUG=true, as under
+            # `make run`) does not pass copy_expert's `size` through.
+            raw = getattr(cursor, "cursor", cursor)
+            raw.copy_expert(self.sql, reader, size=1 << 16)
         if reader.error is not None:
             # psycopg2 reports a failing read() only vaguely; raise the real cause.
             raise reader.error
