@@ -204,7 +204,10 @@ def run_search(
     results = results.with_company()
     paginator = _CountedPaginator(results, per_page, count=min(total, per_page * MAX_PAGE))
     page = paginator.get_page(page_number)
-    page.object_list = list(page.object_list)
+    # Order and slice on ids alone (narrow rows sort fast), then load the page's rows.
+    ids = list(page.object_list.values_list("pk", flat=True))
+    rows = {row.pk: row for row in results.filter(pk__in=ids)} if ids else {}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
     headlines = {}
     if filterset.query_text and page.object_list:
         headlines = _headlines(filterset.query_text, [listing.pk for listing in page.object_list])

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_countries import countries
 
 from candidates.matching import annotate_match_score
 from listings.filters import MULTI_VALUED, POSTED_CHOICES, ListingFilter, Sort
@@ -33,6 +34,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "query_string": query_string(filterset, drop={"page"}),
         "sort_links": sort_links(filterset, can_match=profile is not None),
         "has_profile": profile is not None,
+        "country_options": country_options(filterset),
         "feed_query": query_string(filterset, drop={"page", "sort"}),
     }
     return render(request, "listings/search.html", context)
@@ -93,6 +95,12 @@ def chip_label(filterset: ListingFilter, name: str, value: str) -> str:
     if name == "experience":
         return f"Asks ≤ {number} years"
     return f"{name}: {value}"
+
+
+def country_options(filterset: ListingFilter) -> list[tuple[str, str, bool]]:
+    """(code, name, selected) for the country list, without the cost of widget templates."""
+    chosen = set(filterset.cleaned.get("country", []))
+    return [(code, name, code in chosen) for code, name in countries]
 
 
 def candidate_profile(request: HttpRequest):

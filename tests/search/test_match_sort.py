@@ -51,6 +51,6 @@ def test_signed_in_results_page_still_costs_a_fixed_number_of_queries(
     for i in range(30):
         LiveListingFactory(title=f"Customer role {i}", level="vp")
     client.get("/jobs/", secure=True)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get("/jobs/?q=customer&sort=match", secure=True)
     assert len(response.context["page_obj"].object_list) == 20

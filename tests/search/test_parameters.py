@@ -116,6 +116,8 @@ def test_country_includes_remote_roles_open_to_that_country(client):
     RemoteListingFactory(title="Remote US", applicant_countries=["US"])
     assert set(titles(client, "country=DE")) == {"Berlin", "Remote EU"}
     assert set(titles(client, "country=de&country=US")) == {"Berlin", "Remote EU", "Remote US"}
+    html = client.get("/jobs/?country=DE", secure=True).content.decode()
+    assert '<option value="DE" selected>Germany</option>' in html
 
 
 def test_salary_min_matches_postings_whose_max_reaches_it_annualised(client):
