@@ -15,6 +15,8 @@ this on random postings and random criteria (hypothesis).
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import lru_cache
@@ -23,7 +25,9 @@ from urllib.parse import urlencode
 from django.db import connection
 from django.http import QueryDict
 
+from alerts.models import FUNCTION_BITS, KPI_BITS, LEVEL_BITS, OTHER_BIT, WORKPLACE_BITS
 from listings.filters import ListingFilter, country_codes_matching
+from listings.models import Industry
 
 # ListingFilter parameters an alert keeps (sort, page and posted make no sense for one),
 # in the order they are put into words.
@@ -140,16 +144,35 @@ def querydict(criteria: Mapping) -> QueryDict:
 
 @lru_cache(maxsize=1)
 def _labelling_filterset() -> ListingFilter:
-    # chip_label only reads the choices of the FilterSet's fields; building a bound
-    # FilterSet per email would cost milliseconds each, so one unbound instance serves
-    # (industry choices are a callable, read from the database on each use).
+    # chip_label only reads the choices of the FilterSet's fields; one unbound instance
+    # serves every call (industry choices are a callable, read from the database).
     return ListingFilter()
 
 
-def _label(name: str, value: str) -> str:
+@lru_cache(maxsize=8192)
+def _fixed_label(name: str, value: str) -> str:
     from listings.search_views import chip_label
 
-    return chip_label(_labelling_filterset(), name, str(value))
+    return chip_label(_labelling_filterset(), name, value)
+
+
+_industry_names: dict = {"until": 0.0, "names": {}}
+
+
+def _label(name: str, value) -> str:
+    """A criterion in words, as the search page's chips put it (listings.search_views).
+
+    Labels are cached: an alert email is rendered thousands of times a minute and the
+    country list alone has 250 choices. Industry names come from the database, so they
+    are cached for five minutes only.
+    """
+    if name == "industry":
+        now = time.monotonic()
+        if now > _industry_names["until"]:
+            _industry_names["names"] = dict(Industry.objects.values_list("slug", "name"))
+            _industry_names["until"] = now + 300
+        return _industry_names["names"].get(str(value), str(value))
+    return _fixed_label(name, str(value))
 
 
 def criteria_words(criteria: Mapping) -> list[str]:
@@ -183,36 +206,74 @@ def default_name(criteria: Mapping) -> str:
 
 # --------------------------------------------------------------------------- reverse matching
 
-# The posting side of a match: only the columns the conditions read (kpi_codes is kept
-# from kpis by the listings trigger, and is what ListingFilter's kpi filter tests too).
-POSTING_SQL = """
-    SELECT id, level, function, workplace, city, region, country, applicant_countries,
-           salary_max_annual, team_size, min_leadership_years, industries, kpi_codes,
-           search_vector, date_posted
+
+def _sql_case(column: str, bits: dict[str, int]) -> str:
+    for value in bits:
+        assert re.fullmatch(r"[a-z_]+", value), value  # choice codes, never user input
+    whens = " ".join(f"WHEN '{value}' THEN {bit}" for value, bit in bits.items())
+    return f"CASE {column} {whens} ELSE {OTHER_BIT} END"
+
+
+def _sql_bit_set(array_column: str, bits: dict[str, int]) -> str:
+    return " | ".join(
+        f"CASE WHEN '{value}' = ANY ({array_column}) THEN {bit} ELSE 0 END"
+        for value, bit in bits.items()
+    )
+
+
+# The posting side of a match, computed once per posting: its enumerated values as bits
+# (alerts.models.LEVEL_BITS …), and thresholds where a missing value is -1. Fixed-width
+# columns come first: most alerts are ruled out by them, before any variable-length
+# column of the row has to be read. kpi_codes is
+# kept from kpis by the listings trigger; ListingFilter's kpi filter reads it too. The
+# search vector lives out of line (TOAST): `|| ''` fetches it once per posting instead of
+# once per alert with keywords.
+POSTING_SQL = f"""
+    SELECT {_sql_case("level", LEVEL_BITS)} AS level_bit,
+           {_sql_case("workplace", WORKPLACE_BITS)} AS workplace_bit,
+           {_sql_case("function", FUNCTION_BITS)} AS function_bit,
+           ({_sql_bit_set("kpi_codes", KPI_BITS)}) AS kpi_bits,
+           coalesce(salary_max_annual, -1) AS salary_key,
+           coalesce(min_leadership_years, -1) AS years_key,
+           coalesce(team_size, -1) AS team_key,
+           id, date_posted,
+           workplace, country, applicant_countries, industries, city, region,
+           search_vector || ''::tsvector AS search_vector
       FROM listings_listing
      WHERE status = 'published' AND date_posted <= %(now)s AND valid_through > %(now)s
-"""
+"""  # noqa: S608 - only choice codes are interpolated, checked above
 
-# Subscription s matches posting l. One line per ListingFilter filter, same semantics:
-# icontains is UPPER(col) LIKE UPPER('%text%'), i.e. a substring test; NULL never matches.
-MATCH_SQL = """
-        (s.levels = '{}' OR l.level = ANY (s.levels))
-    AND (s.functions = '{}' OR l.function = ANY (s.functions))
-    AND (s.workplaces = '{}' OR l.workplace = ANY (s.workplaces))
-    AND (s.kpis = '{}' OR s.kpis <@ l.kpi_codes)
-    AND (s.industries = '{}' OR s.industries && l.industries)
-    AND (s.salary_min IS NULL OR l.salary_max_annual >= s.salary_min)
-    AND (s.team_size_min IS NULL OR l.team_size >= s.team_size_min)
-    AND (s.experience IS NULL OR l.min_leadership_years IS NULL
-         OR l.min_leadership_years <= s.experience)
+# Subscription s matches posting l: one line per ListingFilter filter, same semantics.
+# The cheap integer tests come first and rule out most alerts; PostgreSQL orders quals
+# by cost and keeps the written order among equals.
+#   level, function, workplace  l's value is among s's (s has every bit when it has none)
+#   salary_min                  salary_max_annual >= salary_min (an unknown salary fails)
+#   kpi                         l owns every KPI s names
+#   experience                  l asks for no more years than s has (or does not say)
+#   team_size_min               team_size >= team_size_min (unknown fails)
+#   country                     based there, or remote and open to applicants there
+#   location                    icontains on city or region (UPPER LIKE '%text%', i.e. a
+#                               substring test), or a country whose name matches
+ENUM_MATCH_SQL = """
+        (s.level_bits & l.level_bit) <> 0
+    AND (s.workplace_bits & l.workplace_bit) <> 0
+    AND (s.function_bits & l.function_bit) <> 0
+"""
+REST_MATCH_SQL = """
+        l.salary_key >= s.salary_floor
+    AND (s.kpi_bits & ~l.kpi_bits) = 0
+    AND l.years_key <= s.experience_cap
+    AND l.team_key >= s.team_floor
     AND (s.countries = '{}' OR l.country = ANY (s.countries)
          OR (l.workplace = 'remote' AND l.applicant_countries && s.countries))
+    AND (s.industries = '{}' OR s.industries && l.industries)
     AND (s.location = ''
          OR strpos(upper(l.city), upper(s.location)) > 0
          OR strpos(upper(l.region), upper(s.location)) > 0
          OR l.country = ANY (s.location_countries))
     AND (s.q = '' OR l.search_vector @@ s.q_query)
 """
+MATCH_SQL = ENUM_MATCH_SQL + "    AND" + REST_MATCH_SQL
 
 
 def matching_subscription_ids(
@@ -298,8 +359,12 @@ def record_digest_matches(
     if subscription_ids is not None:
         only = " AND id = ANY (%(sub_ids)s)"
         params["sub_ids"] = list(subscription_ids)
+    # Many postings against many alerts: rather than testing every pair, group the new
+    # postings by their (level, workplace, function) and pair each group only with the
+    # alerts that accept it (a cheap integer test per alert and group); the other
+    # criteria are then tested on those pairs, found through a hash join on the group.
     sql = f"""
-        WITH s AS MATERIALIZED (
+        WITH due AS MATERIALIZED (
             SELECT * FROM alerts_subscription
              WHERE status = 'active' AND frequency = %(frequency)s
                AND watermark <= %(due_before)s
@@ -307,18 +372,32 @@ def record_digest_matches(
                FOR UPDATE SKIP LOCKED
         ),
         l AS MATERIALIZED ({POSTING_SQL}
-               AND date_posted > (SELECT min(watermark) FROM s) - %(overlap)s::interval),
+               AND date_posted > (SELECT min(watermark) FROM due) - %(overlap)s::interval),
+        grp AS MATERIALIZED (SELECT DISTINCT level_bit, workplace_bit, function_bit FROM l),
+        s AS MATERIALIZED (
+            SELECT grp.level_bit AS grp_level, grp.workplace_bit AS grp_workplace,
+                   grp.function_bit AS grp_function, s.id, s.watermark, s.salary_floor,
+                   s.kpi_bits, s.experience_cap, s.team_floor, s.countries, s.industries,
+                   s.location, s.location_countries, s.q, s.q_query
+              FROM grp JOIN due s
+                ON (s.level_bits & grp.level_bit) <> 0
+               AND (s.workplace_bits & grp.workplace_bit) <> 0
+               AND (s.function_bits & grp.function_bit) <> 0
+        ),
         added AS (
             INSERT INTO alerts_delivery (subscription_id, listing_id, next_attempt_at)
             SELECT s.id, l.id, %(next_attempt_at)s
-              FROM s JOIN l ON l.date_posted > s.watermark - %(overlap)s::interval
-                           AND ({MATCH_SQL})
+              FROM s JOIN l ON l.level_bit = s.grp_level
+                           AND l.workplace_bit = s.grp_workplace
+                           AND l.function_bit = s.grp_function
+                           AND l.date_posted > s.watermark - %(overlap)s::interval
+                           AND ({REST_MATCH_SQL})
             ON CONFLICT (subscription_id, listing_id) DO NOTHING
             RETURNING subscription_id
         ),
         moved AS (
             UPDATE alerts_subscription u SET watermark = %(now)s
-              FROM s WHERE u.id = s.id
+              FROM due WHERE u.id = due.id
             RETURNING u.id
         )
         SELECT (SELECT count(*) FROM moved), ARRAY(SELECT DISTINCT subscription_id FROM added)

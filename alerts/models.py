@@ -12,6 +12,7 @@ written in the publishing transaction, so a broker outage cannot lose it).
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchQueryField
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Now
+from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +28,44 @@ from alerts.querysets import DeliveryQuerySet, MatchJobQuerySet, SubscriptionQue
 from listings.choices import KPI, Function, Level, Workplace
 from listings.models import Listing, country_codes
 from listings.querysets import SEARCH_CONFIG
+
+# Enumerated criteria are also kept as bit sets, so that matching one posting against
+# 100,000 alerts is integer arithmetic, not array scans: bit i stands for the i-th
+# choice. An alert with no such criterion has every bit set (ANY_BITS), and a posting
+# whose value is not a known choice gets OTHER_BIT, which only "any" accepts.
+ANY_BITS = -1
+OTHER_BIT = 1 << 30
+LEVEL_BITS = {value: 1 << i for i, value in enumerate(Level.values)}
+FUNCTION_BITS = {value: 1 << i for i, value in enumerate(Function.values)}
+WORKPLACE_BITS = {value: 1 << i for i, value in enumerate(Workplace.values)}
+KPI_BITS = {value: 1 << i for i, value in enumerate(KPI.values)}
+
+
+def _bits_of(field: str, bits: dict[str, int], *, empty_means_any: bool = True):
+    """The bit set of an array column, computed by the database (a generated column)."""
+    combined = functools.reduce(
+        lambda a, b: a.bitor(b),
+        [
+            models.Case(
+                models.When(**{f"{field}__contains": [value]}, then=models.Value(bit)),
+                default=models.Value(0),
+            )
+            for value, bit in bits.items()
+        ],
+    )
+    if not empty_means_any:
+        return combined
+    return models.Case(
+        models.When(**{field: []}, then=models.Value(ANY_BITS)),
+        default=combined,
+        output_field=models.IntegerField(),
+    )
+
+
+def _generated_int(expression):
+    return models.GeneratedField(
+        expression=expression, output_field=models.IntegerField(), db_persist=True
+    )
 
 
 class Frequency(models.TextChoices):
@@ -112,6 +151,16 @@ class Subscription(models.Model):
     industries = ArrayField(models.SlugField(max_length=60), default=list, blank=True)
     team_size_min = models.PositiveIntegerField(null=True, blank=True)
     experience = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    # the same criteria as the matcher reads them (generated from the columns above):
+    # bit sets for the enumerations, and thresholds where "none" passes every posting
+    level_bits = _generated_int(_bits_of("levels", LEVEL_BITS))
+    function_bits = _generated_int(_bits_of("functions", FUNCTION_BITS))
+    workplace_bits = _generated_int(_bits_of("workplaces", WORKPLACE_BITS))
+    kpi_bits = _generated_int(_bits_of("kpis", KPI_BITS, empty_means_any=False))
+    salary_floor = _generated_int(Coalesce(models.F("salary_min"), models.Value(-1)))
+    team_floor = _generated_int(Coalesce(models.F("team_size_min"), models.Value(-1)))
+    experience_cap = _generated_int(Coalesce(models.F("experience"), models.Value(32767)))
 
     # schedule: postings that went live after the watermark are new to this alert
     watermark = models.DateTimeField(default=timezone.now)

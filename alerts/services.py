@@ -454,6 +454,73 @@ class DigestReport:
     chunks: int = 0
 
 
+@dataclass(frozen=True)
+class DigestPlan:
+    """One digest run: its moment, which alerts are due, and id ranges of about equal size."""
+
+    frequency: str
+    now: datetime
+    due_before: datetime
+    ranges: list[tuple[int, int]]
+
+
+def digest_plan(
+    *,
+    frequency: str,
+    now: datetime | None = None,
+    chunk: int = DIGEST_CHUNK,
+    overdue_only: bool = False,
+    due_before: datetime | None = None,
+) -> DigestPlan:
+    """Split the due `frequency` alerts into id ranges of about `chunk` alerts each.
+
+    Due means the last digest is a period old (or older than `due_before`, if given).
+    `overdue_only` (the sweeper) takes only alerts a whole period plus eight hours
+    late, i.e. whose scheduled digest was missed (beat down, a chunk task lost).
+    """
+    if frequency not in DIGEST_PERIOD:
+        raise ValueError(f"{frequency!r} is not a digest frequency")
+    now = now or timezone.now()
+    late = timedelta(hours=8) if overdue_only else timedelta(0)
+    if due_before is None:
+        due_before = now - DIGEST_PERIOD[frequency] - late
+    due = Subscription.objects.active().filter(frequency=frequency, watermark__lte=due_before)
+    ids = list(due.order_by("id").values_list("id", flat=True))
+    starts = ids[::chunk]
+    ends = [*starts[1:], ids[-1] + 1] if ids else []
+    return DigestPlan(frequency, now, due_before, list(zip(starts, ends, strict=True)))
+
+
+def digest_collect_chunk(
+    *, plan: DigestPlan, id_from: int, id_to: int, enqueue: bool = True
+) -> tuple[int, list[int]]:
+    """Collect one range of a digest into the outbox, in one statement and one transaction.
+
+    For each due alert, every live posting that went live since its watermark and
+    matches becomes a delivery row; the watermark moves to the run's moment. An alert
+    with nothing new gets no row, hence no email; one already collected is no longer
+    due, so a rerun (a redelivered task, a second beat) adds nothing. The commit is
+    not waited for on disk: if it were lost in a crash, rows and watermark go
+    together and the digest is simply collected again.
+    """
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute("SET LOCAL work_mem TO '64MB'")  # the alert × group pairs
+        processed, with_new = matching.record_digest_matches(
+            frequency=plan.frequency,
+            now=plan.now,
+            due_before=plan.due_before,
+            overlap_seconds=DIGEST_OVERLAP_SECONDS,
+            next_attempt_at=_grace(plan.now),
+            id_from=id_from,
+            id_to=id_to,
+        )
+        if enqueue:
+            enqueue_sends_on_commit(with_new)
+    return processed, with_new
+
+
 def digests_collect(
     *,
     frequency: str,
@@ -461,48 +528,44 @@ def digests_collect(
     chunk: int = DIGEST_CHUNK,
     overdue_only: bool = False,
     enqueue: bool = True,
+    parallel: int = 1,
+    due_before: datetime | None = None,
 ) -> DigestReport:
-    """Collect the digest of every due `frequency` alert into the outbox, chunk by chunk.
+    """Collect the whole digest in this process, `parallel` ranges at a time.
 
-    Each chunk is one statement in its own transaction: the postings that went live
-    since each alert's watermark and match it become deliveries, and the watermark
-    moves to `now`. An alert with nothing new gets no row, hence no email. A rerun
-    finds the alerts no longer due. `overdue_only` (the sweeper) takes only alerts a
-    whole period late, i.e. whose scheduled digest was missed.
+    The beat task fans the ranges out to the workers instead (alerts.tasks); this is
+    for the sweeper, the benchmark and tests.
     """
-    if frequency not in DIGEST_PERIOD:
-        raise ValueError(f"{frequency!r} is not a digest frequency")
-    now = now or timezone.now()
-    period = DIGEST_PERIOD[frequency]
-    due_before = now - period - (timedelta(hours=8) if overdue_only else timedelta(0))
-    report = DigestReport(frequency=frequency)
-    bounds = Subscription.objects.active().filter(frequency=frequency, watermark__lte=due_before)
-    ids = bounds.order_by("id").values_list("id", flat=True)
-    first = ids.first()
-    if first is None:
-        return report
-    last = bounds.order_by("-id").values_list("id", flat=True).first()
-    start = first
-    while start <= last:
-        # chunk by id ranges that hold about `chunk` due alerts each
-        edge = ids.filter(id__gte=start)[chunk : chunk + 1]
-        end = edge[0] if edge else last + 1
-        with transaction.atomic():
-            processed, with_new = matching.record_digest_matches(
-                frequency=frequency,
-                now=now,
-                due_before=due_before,
-                overlap_seconds=DIGEST_OVERLAP_SECONDS,
-                next_attempt_at=_grace(now),
-                id_from=start,
-                id_to=end,
-            )
-            if enqueue:
-                enqueue_sends_on_commit(with_new)
+    plan = digest_plan(
+        frequency=frequency,
+        now=now,
+        chunk=chunk,
+        overdue_only=overdue_only,
+        due_before=due_before,
+    )
+    report = DigestReport(frequency=frequency, chunks=len(plan.ranges))
+
+    def run(bounds: tuple[int, int]) -> tuple[int, list[int]]:
+        return digest_collect_chunk(plan=plan, id_from=bounds[0], id_to=bounds[1], enqueue=enqueue)
+
+    if parallel <= 1 or len(plan.ranges) <= 1:
+        results = [run(bounds) for bounds in plan.ranges]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from django.db import connections
+
+        def in_thread(bounds: tuple[int, int]) -> tuple[int, list[int]]:
+            try:
+                return run(bounds)
+            finally:
+                connections.close_all()  # each thread had a connection of its own
+
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            results = list(pool.map(in_thread, plan.ranges))
+    for processed, with_new in results:
         report.subscriptions += processed
         report.with_new.extend(with_new)
-        report.chunks += 1
-        start = end
     return report
 
 

@@ -8,6 +8,8 @@ visibility_timeout, so a waiting retry is never delivered a second time.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from celery import shared_task
 from django.conf import settings
 
@@ -50,11 +52,33 @@ def send_confirmation(subscription_id: int) -> bool:
     return services.confirmation_send(subscription_id=subscription_id)
 
 
-@shared_task(name="alerts.run_digests", time_limit=1800, soft_time_limit=1700)
+@shared_task(name="alerts.run_digests")
 def run_digests(frequency: str) -> dict:
-    """Collect the daily or weekly digests that are due into the outbox, then send them."""
-    report = services.digests_collect(frequency=frequency)
-    return {"subscriptions": report.subscriptions, "emails_due": len(report.with_new)}
+    """Start the daily or weekly digest: one collection task per range of due alerts.
+
+    The ranges go to whichever workers are free; each collects its alerts' new
+    postings into the outbox and enqueues the emails. A lost range is not lost work:
+    its alerts stay due and the sweeper collects them once they are overdue.
+    """
+    plan = services.digest_plan(frequency=frequency)
+    for id_from, id_to in plan.ranges:
+        collect_digest.delay(
+            frequency, plan.now.isoformat(), plan.due_before.isoformat(), id_from, id_to
+        )
+    return {"chunks": len(plan.ranges)}
+
+
+@shared_task(name="alerts.collect_digest", time_limit=900, soft_time_limit=840)
+def collect_digest(frequency: str, now: str, due_before: str, id_from: int, id_to: int) -> dict:
+    """Collect one range of a digest into the outbox and enqueue its emails."""
+    plan = services.DigestPlan(
+        frequency=frequency,
+        now=datetime.fromisoformat(now),
+        due_before=datetime.fromisoformat(due_before),
+        ranges=[(id_from, id_to)],
+    )
+    processed, with_new = services.digest_collect_chunk(plan=plan, id_from=id_from, id_to=id_to)
+    return {"subscriptions": processed, "emails_due": len(with_new)}
 
 
 @shared_task(name="alerts.sweep")

@@ -53,13 +53,20 @@ def test_while_the_mail_server_is_down_sends_retry_with_backoff_then_drain_once(
     for n in range(2):
         listing_publish(listing=ListingFactory(level="vp", title=f"VP Support {n}"))
 
-    def retried() -> bool:
+    def retried_and_waiting() -> bool:
+        """Every row tried at least twice, and (between two retries) none held by a sender."""
         rows = list(Delivery.objects.all())
-        return len(rows) == 6 and all(row.attempts >= 2 for row in rows)
+        return (
+            len(rows) == 6
+            and all(row.attempts >= 2 for row in rows)
+            and all(row.claimed_at is None for row in rows)
+        )
 
-    assert wait_until(retried, timeout=60), list(Delivery.objects.values("attempts", "last_error"))
+    assert wait_until(retried_and_waiting, timeout=60), list(
+        Delivery.objects.values("attempts", "claimed_at", "last_error")
+    )
     rows = Delivery.objects.all()
-    assert all(row.sent_at is None and row.claimed_at is None for row in rows)
+    assert all(row.sent_at is None for row in rows)
     assert all("Connection refused" in row.last_error or "111" in row.last_error for row in rows)
     assert all(row.next_attempt_at > row.created_at for row in rows)  # backing off
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alerts import matching
-from alerts.models import Frequency, Status, Subscription
+from alerts.models import Delivery, Frequency, Status, Subscription
 from listings.choices import KPI, Function, Level, SalaryPeriod, Workplace
 from listings.models import Industry, Listing
 from tests.factories import CompanyFactory, IndustryFactory
@@ -257,6 +257,26 @@ def test_reverse_matching_finds_exactly_the_alerts_whose_search_lists_the_postin
                     s.criteria for s, _ in subscriptions if s.pk in forward[listing.pk] - reverse
                 ],
             }
+        # the digest collects the same pairs, in its own formulation (grouped postings)
+        Subscription.objects.filter(pk__in=ids).update(
+            frequency=Frequency.DAILY, watermark=now - timedelta(days=2)
+        )
+        Delivery.objects.filter(subscription_id__in=ids).delete()
+        matching.record_digest_matches(
+            frequency=Frequency.DAILY,
+            now=now,
+            due_before=now,
+            overlap_seconds=600,
+            next_attempt_at=now,
+            id_from=min(ids),
+            id_to=max(ids) + 1,
+        )
+        collected = set(
+            Delivery.objects.filter(subscription_id__in=ids).values_list(
+                "listing_id", "subscription_id"
+            )
+        )
+        assert collected == {(pk, sub) for pk, subs in forward.items() for sub in subs}
         transaction.set_rollback(True)
 
 

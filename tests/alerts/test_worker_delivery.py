@@ -144,13 +144,13 @@ def test_a_daily_digest_through_the_worker_skips_empty_alerts(celery_worker_fact
     LiveListingFactory(level="vp", title="VP One", date_posted=now - timedelta(hours=3))
     LiveListingFactory(level="vp", title="VP Two", date_posted=now - timedelta(hours=2))
     result = run_digests.delay("daily")
-    assert result.get(timeout=30) == {"subscriptions": 2, "emails_due": 1}
+    assert result.get(timeout=30) == {"chunks": 1}  # one collection task for both alerts
     assert smtp_sink.wait_for(1, timeout=30)
     assert smtp_sink.quiet_for(2) == 0
     message = smtp_sink.messages[0]
     assert message["To"] == "vp@example.com"
     assert message["Subject"].strip().startswith("Your daily alert: 2 new roles")
     # run again (beat firing twice): nothing is due, nothing is sent
-    assert run_digests.delay("daily").get(timeout=30) == {"subscriptions": 0, "emails_due": 0}
+    assert run_digests.delay("daily").get(timeout=30) == {"chunks": 0}
     assert smtp_sink.quiet_for(2) == 0
     assert wait_until(lambda: Delivery.objects.filter(sent_at__isnull=False).count() == 2)

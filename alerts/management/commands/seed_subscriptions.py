@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from alerts.matching import columns_for
@@ -106,43 +107,55 @@ class Command(BaseCommand):
     def _vocabulary(self) -> dict:
         live = Listing.objects.live()
         cities = [c for c in live.values_list("city", flat=True).distinct()[:200] if c]
-        countries = [c for c in live.values_list("country", flat=True).distinct()[:60] if c]
+        countries = list(
+            live.exclude(country="")
+            .values("country")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+            .values_list("country", "n")[:40]
+        )
         return {
             "cities": cities or ["London", "Austin", "Berlin"],
-            "countries": countries or ["US", "GB", "DE", "CA"],
+            "countries": [c for c, _ in countries] or ["US", "GB", "DE", "CA"],
+            "country_weights": [n for _, n in countries] or [4, 2, 1, 1],
             "industries": list(Industry.objects.values_list("slug", flat=True)),
         }
 
     def _criteria(self, rng: random.Random, vocabulary: dict) -> dict:
+        """One saved search, shaped like an executive's: their level, their geography,
+        often a function, a pay floor or keywords; rarely a bare "everything"."""
         criteria: dict = {}
 
         def some(values, most: int) -> list:
             return rng.sample(values, k=min(len(values), rng.randint(1, most)))
 
-        if rng.random() < 0.6:
-            criteria["level"] = some(Level.values, 2)
-        if rng.random() < 0.3:
-            criteria["function"] = some(Function.values, 2)
-        if rng.random() < 0.5:
-            criteria["workplace"] = some(Workplace.values, 2)
-        if rng.random() < 0.35:
-            criteria["country"] = some(vocabulary["countries"], 3)
-        if rng.random() < 0.12:
+        if rng.random() < 0.9:  # one level, or two neighbouring ones
+            start = rng.randrange(len(Level.values))
+            criteria["level"] = Level.values[start : start + rng.randint(1, 2)]
+        where = rng.random()
+        if where < 0.72:  # where they live: one country, sometimes two
+            picks = rng.choices(vocabulary["countries"], vocabulary["country_weights"], k=2)
+            criteria["country"] = sorted(set(picks[: rng.choice([1, 1, 1, 2])]))
+        elif where < 0.84:
             city = rng.choice(vocabulary["cities"])
             criteria["location"] = city if rng.random() < 0.7 else city[:4].lower()
-        if rng.random() < 0.4:
-            criteria["salary_min"] = rng.randrange(100_000, 300_001, 10_000)
+        if rng.random() < 0.45:
+            criteria["workplace"] = some(Workplace.values, 2)
+        if rng.random() < 0.45:
+            criteria["function"] = some(Function.values, 2)
+        if rng.random() < 0.5:
+            criteria["salary_min"] = rng.randrange(120_000, 300_001, 10_000)
         roll = rng.random()
-        if roll < 0.1:
+        if roll < 0.05:
             criteria["kpi"] = some(KPI.values, 2)
-        elif roll < 0.35:
+        elif roll < 0.2:
             criteria["kpi"] = [rng.choice(KPI.values)]
-        if vocabulary["industries"] and rng.random() < 0.2:
+        if vocabulary["industries"] and rng.random() < 0.25:
             criteria["industry"] = some(vocabulary["industries"], 2)
-        if rng.random() < 0.15:
+        if rng.random() < 0.1:
             criteria["team_size_min"] = rng.choice([25, 50, 100, 250])
-        if rng.random() < 0.25:
-            criteria["experience"] = rng.randint(5, 20)
+        if rng.random() < 0.3:
+            criteria["experience"] = rng.randint(8, 20)
         if rng.random() < 0.2:
             criteria["q"] = rng.choice(KEYWORDS)
         return criteria
