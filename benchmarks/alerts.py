@@ -89,13 +89,30 @@ def seeded() -> Subscription.objects:
 
 
 def ensure_subscriptions(count: int) -> None:
-    have = seeded().filter(status="active").count()
-    if have != count:
+    """`count` seeded alerts, kept paused between runs so that a development `make run`
+    (beat, sweeper) never mails them; the benchmark switches them on while it runs."""
+    if seeded().count() != count:
         say(f"seeding {count:,} alert subscriptions (seed_subscriptions)...")
-        call_command("seed_subscriptions", count=count, seed=42, reset=True)
+        call_command("seed_subscriptions", count=count, seed=42, reset=True, paused=True)
+    seeded().update(status="active")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE alerts_subscription")
         cursor.execute("VACUUM ANALYZE alerts_delivery")
+
+
+def settle() -> None:
+    """Start a timed part from a settled database: outbox vacuumed, dirty pages written.
+
+    Otherwise a part pays for the previous one's writes (autovacuum of the rows it
+    deleted, the checkpoint after millions of inserts) and the figures mix up.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE alerts_delivery")
+        cursor.execute("VACUUM ANALYZE alerts_subscription")
+        try:
+            cursor.execute("CHECKPOINT")  # needs a superuser (the embedded server is one)
+        except Exception as exc:
+            say(f"(no CHECKPOINT: {exc})")
 
 
 def clear_outbox() -> None:
@@ -175,8 +192,7 @@ def bench_digest(new_postings: int, parallel: int) -> dict:
     window_start = watermark - timedelta(seconds=services.DIGEST_OVERLAP_SECONDS)
     already = Listing.objects.live().filter(date_posted__gt=window_start).count()
     copies = copy_postings(max(0, new_postings - already), watermark, now - timedelta(minutes=1))
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE alerts_subscription")
+    settle()
     try:
         started = time.perf_counter()
         report = services.digests_collect(
@@ -189,9 +205,9 @@ def bench_digest(new_postings: int, parallel: int) -> dict:
         elapsed = time.perf_counter() - started
         rows = Delivery.objects.filter(subscription__email__endswith="@" + SEED_DOMAIN).count()
     finally:
-        Listing.objects.filter(pk__in=copies).delete()
         clear_outbox()
         restore(original)
+        remove_copies()
     return {
         "seconds": elapsed,
         "alerts": report.subscriptions,
@@ -201,6 +217,17 @@ def bench_digest(new_postings: int, parallel: int) -> dict:
         "chunks": report.chunks,
         "parallel": parallel,
     }
+
+
+def remove_copies() -> None:
+    """Delete the benchmark's copied postings (and any left by an interrupted run)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM alerts_delivery WHERE listing_id IN "
+            "(SELECT id FROM listings_listing WHERE slug LIKE %s)",
+            [BENCH_PREFIX + "%"],
+        )
+        cursor.execute("DELETE FROM listings_listing WHERE slug LIKE %s", [BENCH_PREFIX + "%"])
 
 
 def restore(original: list[tuple]) -> None:
@@ -341,6 +368,7 @@ def bench_sending(emails: int, concurrency: int) -> dict:
         ],
         batch_size=5000,
     )
+    settle()
     sink = CountingSink()
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
@@ -411,8 +439,17 @@ def main() -> int:
     skip = set(filter(None, args.skip.split(",")))
     rng = random.Random(7)
 
+    remove_copies()
     ensure_postings(args.min_postings)
-    ensure_subscriptions(args.subscriptions)
+    try:
+        ensure_subscriptions(args.subscriptions)
+        return run(args, skip, rng)
+    finally:
+        seeded().update(status="paused")
+        clear_outbox()
+
+
+def run(args, skip: set[str], rng: random.Random) -> int:
     say(
         f"data: {Listing.objects.live().count():,} live postings, "
         f"{Subscription.objects.active().count():,} active alerts"

@@ -55,8 +55,23 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Delete seeded alerts first.")
         parser.add_argument("--frequency", choices=sorted(FREQUENCY_MIX), default="mix")
         parser.add_argument("--batch", type=int, default=5000)
+        parser.add_argument(
+            "--paused",
+            action="store_true",
+            help="Create them paused (benchmarks switch them on only while they run).",
+        )
 
-    def handle(self, *args, count: int, seed: int, reset: bool, frequency: str, batch: int, **kw):
+    def handle(
+        self,
+        *args,
+        count: int,
+        seed: int,
+        reset: bool,
+        frequency: str,
+        batch: int,
+        paused: bool = False,
+        **kw,
+    ):
         if count < 0 or batch < 1:
             raise CommandError("--count must be ≥ 0 and --batch ≥ 1")
         started = time.perf_counter()
@@ -91,7 +106,7 @@ class Command(BaseCommand):
                         email=f"reader{seed}-{n}@{SEED_DOMAIN}",
                         name=f"Seeded alert {n}",
                         frequency=chosen,
-                        status=Status.ACTIVE,
+                        status=Status.PAUSED if paused else Status.ACTIVE,
                         created_at=created,
                         confirmed_at=created,
                         watermark=now - timedelta(days=1),
