@@ -11,6 +11,7 @@ a GET only shows a page with a button, because mail scanners follow links.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
@@ -29,6 +30,12 @@ MAX_ALERTS_PER_USER = 50
 
 
 def _ip(request: HttpRequest) -> str:
+    """The client's address: behind TRUSTED_PROXY_COUNT proxies, the hop they saw."""
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [h for h in hops if h]
+    trusted = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+    if trusted and len(hops) >= trusted:
+        return hops[-trusted][:64]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -287,3 +287,25 @@ def test_an_overdue_digest_is_collected_by_the_sweeper(
     assert report.overdue_digests == 1 and len(mail.outbox) == 1
     alert.refresh_from_db()
     assert alert.watermark > timezone.now() - timedelta(minutes=1)
+
+
+def test_a_digest_pairs_an_alert_only_with_the_functions_it_asked_for(db):
+    alert = DailySubscriptionFactory(criteria={"function": ["customer_success"]})
+    wanted = LiveListingFactory(function="customer_success", workplace="hybrid")
+    LiveListingFactory(function="customer_service", workplace="hybrid")  # same group otherwise
+    services.digests_collect(frequency=Frequency.DAILY, enqueue=False)
+    assert list(Delivery.objects.values_list("subscription_id", "listing_id")) == [
+        (alert.pk, wanted.pk)
+    ]
+
+
+def test_a_digest_looks_a_little_before_its_watermark_for_late_commits(db):
+    now = timezone.now()
+    watermark = now - timedelta(days=1)
+    alert = DailySubscriptionFactory(criteria={}, watermark=watermark)
+    late = LiveListingFactory(date_posted=watermark - timedelta(minutes=5))  # committed late
+    LiveListingFactory(date_posted=watermark - timedelta(minutes=30))  # the last digest's
+    services.digests_collect(frequency=Frequency.DAILY, now=now, enqueue=False)
+    assert list(Delivery.objects.values_list("subscription_id", "listing_id")) == [
+        (alert.pk, late.pk)
+    ]

@@ -287,3 +287,19 @@ def test_a_remote_role_open_to_a_country_counts_for_that_country(client, db):
     response = client.get("/alerts/new/?country=DE")
     assert re.search(r"<strong>1</strong> open role match", response.content.decode())
     assert reverse("alerts:new") == "/alerts/new/"
+
+
+@override_settings(ALERTS_SUBSCRIBE_LIMIT_PER_IP=(1, 3600), ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(client, db):
+    def post(forwarded: str) -> int:
+        return client.post(
+            "/alerts/new/",
+            {"email": "p@example.com", "name": "All", "frequency": "daily"},
+            REMOTE_ADDR="10.0.0.1",  # the proxy
+            HTTP_X_FORWARDED_FOR=forwarded,
+        ).status_code
+
+    assert post("203.0.113.5") == 200
+    assert post("203.0.113.5") == 429
+    assert post("203.0.113.6") == 200  # another client behind the same proxy
+    assert post("198.51.100.9, 203.0.113.6") == 429  # a spoofed first hop changes nothing
