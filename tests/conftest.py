@@ -113,7 +113,11 @@ class WorkerProcess:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.kill()  # never leave a half-started worker behind
+            raise
         return self
 
     def _wait_ready(self, timeout: float = 60) -> None:
