@@ -304,17 +304,9 @@ def start_worker(port: int, concurrency: int, log_path: Path) -> subprocess.Pope
 
 
 def database_url() -> str:
-    from urllib.parse import quote
+    from jobboard.dburl import url_for
 
-    s = connection.settings_dict
-    user = quote(s["USER"] or "")
-    password = quote(s["PASSWORD"] or "")
-    auth = f"{user}:{password}@" if password else f"{user}@"
-    host = s["HOST"] or ""
-    if host.startswith("/"):
-        return f"postgresql://{auth}/{s['NAME']}?host={quote(host)}"
-    port = f":{s['PORT']}" if s["PORT"] else ""
-    return f"postgresql://{auth}{host}{port}/{s['NAME']}"
+    return url_for(connection.settings_dict)
 
 
 def tree_rss(pid: int) -> int:

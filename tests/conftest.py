@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
@@ -51,15 +50,9 @@ def database_url_for_current_connection() -> str:
     """The URL of the database Django is using now (the test database during tests)."""
     from django.db import connection
 
-    s = connection.settings_dict
-    user = quote(s["USER"] or "")
-    password = quote(s["PASSWORD"] or "")
-    auth = f"{user}:{password}@" if password else f"{user}@"
-    host = s["HOST"] or ""
-    if host.startswith("/"):
-        return f"postgresql://{auth}/{s['NAME']}?host={quote(host)}"
-    port = f":{s['PORT']}" if s["PORT"] else ""
-    return f"postgresql://{auth}{host}{port}/{s['NAME']}"
+    from jobboard.dburl import url_for
+
+    return url_for(connection.settings_dict)
 
 
 def child_env(**extra: str) -> dict[str, str]:
