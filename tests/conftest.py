@@ -159,6 +159,18 @@ def celery_worker_factory(transactional_db, tmp_path):
 
 
 @pytest.fixture
+def eager_celery():
+    """Run tasks where they are enqueued (unit tests; delivery is proven with a worker)."""
+    from jobboard.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
 def celery_worker(celery_worker_factory):
     return celery_worker_factory()
 

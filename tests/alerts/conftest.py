@@ -124,18 +124,6 @@ def wait_until(predicate, timeout: float = 30, interval: float = 0.1) -> bool:
 
 
 @pytest.fixture
-def eager_celery():
-    """Run tasks where they are enqueued (unit tests; delivery is proven with a worker)."""
-    from jobboard.celery import app
-
-    before = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield app
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
-@pytest.fixture
 def candidate(db):
     """A signed-up candidate with a verified address (allauth)."""
     from tests.candidates.factories import CandidateUserFactory

@@ -16,18 +16,6 @@ from tests.factories import (
 
 
 @pytest.fixture
-def eager_celery():
-    """Run tasks where they are enqueued (unit tests; delivery is proven with a worker)."""
-    from jobboard.celery import app
-
-    before = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield app
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
-@pytest.fixture
 def company(db):
     return CompanyFactory(name="Northwind Support")
 
