@@ -22,6 +22,65 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATABASE_NAME = "jobboard"
+TUNING_FILE = "jobboard.conf"
+
+
+def server_settings(memory_bytes: int | None = None) -> dict[str, str]:
+    """PostgreSQL settings for this workload, sized to the machine.
+
+    Search reads a narrow, hot table through GIN bitmaps: keep it in shared buffers
+    (an eighth of memory, 256 MB to 2 GB), give bitmaps and sorts room to stay exact
+    and in memory (work_mem), and switch JIT off, whose compile time (tens of
+    milliseconds) dwarfs queries that run in a few. Parallel workers stay off too:
+    on a small machine serving many short queries they add start-up cost and take
+    the cores other requests need. `docker-compose.yml` gives its `db` service the
+    same values; the README says what to set on a managed server.
+    """
+    if memory_bytes is None:
+        try:
+            memory_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError, AttributeError):
+            memory_bytes = 4 << 30
+    mib = memory_bytes >> 20
+    shared = min(max(mib // 8, 256), 2048)
+    cache = max(mib // 2, shared * 2)
+    return {
+        "shared_buffers": f"{shared}MB",
+        "effective_cache_size": f"{cache}MB",
+        "work_mem": "32MB",
+        "maintenance_work_mem": "256MB",
+        "jit": "off",
+        "random_page_cost": "1.1",
+        "effective_io_concurrency": "200",
+        "max_parallel_workers_per_gather": "0",
+        "max_connections": "200",
+    }
+
+
+def _write_tuning(pgdata: Path) -> bool:
+    """Write our settings into PGDATA (included from postgresql.conf); True if changed."""
+    lines = [f"{name} = '{value}'" for name, value in server_settings().items()]
+    body = "# Written by jobboard/embedded.py at every start; edits are overwritten.\n"
+    body += "\n".join(lines) + "\n"
+    target = pgdata / TUNING_FILE
+    changed = not target.exists() or target.read_text() != body
+    if changed:
+        target.write_text(body)
+        _chown_like(target, pgdata)
+    conf = pgdata / "postgresql.conf"
+    include = f"include_if_exists = '{TUNING_FILE}'"
+    text = conf.read_text()
+    if include not in text:
+        conf.write_text(text.rstrip("\n") + f"\n{include}\n")
+        changed = True
+    return changed
+
+
+def _chown_like(path: Path, like: Path) -> None:
+    # As root, pgserver runs PostgreSQL as its own system user: keep files readable to it.
+    if os.geteuid() == 0:
+        st = like.stat()
+        os.chown(path, st.st_uid, st.st_gid)
 
 
 @dataclass(frozen=True)
@@ -57,8 +116,12 @@ def ensure_postgres(data_dir: Path, database: str = DATABASE_NAME) -> Started:
     """Start (or reuse) the embedded PostgreSQL in ``data_dir/postgres``; return its URL."""
     pgdata = (Path(data_dir) / "postgres").resolve()
     was_running = pgdata.exists() and _pg_running(pgdata)
+    if (pgdata / "PG_VERSION").exists() and not was_running:
+        _write_tuning(pgdata)  # read by the start below
     server = _pg_server(pgdata)
     admin_url = server.get_uri()  # postgresql://postgres:@/postgres?host=<socket dir>
+    if _write_tuning(pgdata):
+        _apply_tuning(pgdata, admin_url, restart=not was_running)
     _ensure_database(admin_url, database)
     url = server.get_uri(database)
     return Started(url=url, started_here=not was_running)
@@ -77,6 +140,37 @@ def _ensure_database(admin_url: str, database: str) -> None:
                 cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
     finally:
         conn.close()
+
+
+def _apply_tuning(pgdata: Path, admin_url: str, *, restart: bool) -> None:
+    """Load changed settings: reload, or restart a server we just started (a new PGDATA).
+
+    A server someone else started is only reloaded; settings that need a restart
+    (shared_buffers) apply when its owner next starts it.
+    """
+    import psycopg2
+
+    conn = psycopg2.connect(admin_url)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_reload_conf()")
+            time.sleep(0.2)
+            cur.execute("SELECT count(*) FROM pg_settings WHERE pending_restart")
+            pending = cur.fetchone()[0]
+    finally:
+        conn.close()
+    if pending and restart:
+        from pgserver._commands import pg_ctl
+
+        user = "pgserver" if os.geteuid() == 0 else None
+        # pg_ctl restart reuses the options of the first start (socket directory).
+        pg_ctl(
+            ["-w", "-m", "fast", "-l", str(pgdata / "log"), "restart"],
+            pgdata=pgdata,
+            user=user,
+            timeout=60,
+        )
 
 
 def stop_postgres(data_dir: Path, *, delete: bool = False) -> None:
