@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE["listings-expiry-reminders"] = {
     "task": "listings.send_expiry_reminders",
     "schedule": crontab(hour=8, minute=0),  # daily, UTC
 }
+# Search projection: expired postings leave it and its count deltas fold (listings/tasks.py).
+CELERY_BEAT_SCHEDULE["listings-maintain-search"] = {
+    "task": "listings.maintain_search",
+    "schedule": 600.0,
+}
 # Job alerts (alerts/tasks.py): the sweeper re-enqueues whatever is due and unsent, so
 # a lost task, a dead worker or a broker restart delays an alert but never loses it.
 CELERY_BEAT_SCHEDULE["alerts-sweep"] = {"task": "alerts.sweep", "schedule": 60.0}

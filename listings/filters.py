@@ -7,10 +7,12 @@ left out, while every other filter still applies.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -41,8 +43,33 @@ class Sort:
 POSTED_CHOICES = [("1", "Last 24 hours"), ("7", "Last 7 days"), ("30", "Last 30 days")]
 
 
+INDUSTRIES_CACHE_KEY = "listings:industries"
+
+
+def industry_rows() -> list[tuple[str, str, int | None]]:
+    """(slug, name, bit) of every industry, by name; cached until an industry changes."""
+    try:
+        rows = cache.get(INDUSTRIES_CACHE_KEY)
+    except Exception:  # the cache (Redis) is down: read the table
+        rows = None
+    if rows is None:
+        rows = [
+            tuple(r) for r in Industry.objects.order_by("name").values_list("slug", "name", "bit")
+        ]
+        # a cache outage only costs this query again
+        with contextlib.suppress(Exception):
+            cache.set(INDUSTRIES_CACHE_KEY, rows, timeout=3600)
+    return rows
+
+
+def forget_industries() -> None:
+    """Industries changed: the next read loads them again."""
+    with contextlib.suppress(Exception):  # the entry expires within the hour anyway
+        cache.delete(INDUSTRIES_CACHE_KEY)
+
+
 def industry_choices() -> list[tuple[str, str]]:
-    return list(Industry.objects.values_list("slug", "name"))
+    return [(slug, name) for slug, name, _bit in industry_rows()]
 
 
 def _normalise(name: str, value: str) -> str:
@@ -58,13 +85,22 @@ class ListingFilter(django_filters.FilterSet):
         help_text='Words, "exact phrase", -exclude, or',
     )
     level = django_filters.MultipleChoiceFilter(
-        choices=Level.choices, widget=forms.CheckboxSelectMultiple, label="Level"
+        choices=Level.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Level",
+        distinct=False,  # a column of the row itself: no join, nothing to de-duplicate
     )
     function = django_filters.MultipleChoiceFilter(
-        choices=Function.choices, widget=forms.CheckboxSelectMultiple, label="Function"
+        choices=Function.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Function",
+        distinct=False,  # a column of the row itself: no join, nothing to de-duplicate
     )
     workplace = django_filters.MultipleChoiceFilter(
-        choices=Workplace.choices, widget=forms.CheckboxSelectMultiple, label="Workplace"
+        choices=Workplace.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Workplace",
+        distinct=False,  # a column of the row itself: no join, nothing to de-duplicate
     )
     location = django_filters.CharFilter(
         method="filter_location",
@@ -73,7 +109,7 @@ class ListingFilter(django_filters.FilterSet):
         help_text="City, region or country",
     )
     country = django_filters.MultipleChoiceFilter(
-        method="filter_country", choices=list(countries), label="Country"
+        method="filter_country", choices=lambda: list(countries), label="Country", distinct=False
     )
     salary_min = django_filters.NumberFilter(
         method="filter_salary_min",
@@ -84,12 +120,14 @@ class ListingFilter(django_filters.FilterSet):
     )
     kpi = django_filters.MultipleChoiceFilter(
         method="filter_kpi",
+        distinct=False,
         choices=KPI.choices,
         widget=forms.CheckboxSelectMultiple,
         label="KPIs owned",
     )
     industry = django_filters.MultipleChoiceFilter(
         method="filter_industry",
+        distinct=False,
         choices=industry_choices,
         widget=forms.CheckboxSelectMultiple,
         label="Industry",
@@ -190,10 +228,10 @@ class ListingFilter(django_filters.FilterSet):
     def filter_kpi(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         if not value:
             return queryset
-        return queryset.filter(kpi_codes__contains=value)
+        return queryset.owning_kpis(value)
 
     def filter_industry(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
-        return queryset.filter(industries__overlap=value) if value else queryset
+        return queryset.in_industries(value) if value else queryset
 
     def filter_experience(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value is None:
@@ -239,10 +277,10 @@ class ListingFilter(django_filters.FilterSet):
         qs = self.qs if queryset is None else queryset
         sort = self.sort_order
         if sort == Sort.RELEVANCE:
-            return qs.order_by("-rank", "-date_posted", "-id")
+            return qs.order_by(F("title_match").desc(), "-date_posted", "-pk")
         if sort == Sort.SALARY:
-            return qs.order_by(F("salary_max_annual").desc(nulls_last=True), "-date_posted", "-id")
-        return qs.order_by("-date_posted", "-id")
+            return qs.order_by(F("salary_max_annual").desc(nulls_last=True), "-date_posted", "-pk")
+        return qs.order_by("-date_posted", "-pk")
 
     def facet_conditions(self) -> dict[str, Q]:
         """For each faceted parameter in use, the condition it adds (for disjunctive counts)."""

@@ -36,7 +36,8 @@ from listings.choices import (
     Status,
     Workplace,
 )
-from listings.querysets import CompanyQuerySet, ListingQuerySet
+from listings.querysets import CompanyQuerySet, ListingQuerySet, SearchEntryQuerySet
+from listings.search_codes import MAX_INDUSTRY_BIT
 
 MAX_SALARY = 10_000_000  # per year; anything above is a typo, not a salary
 MAX_TEAM = 1_000_000
@@ -46,13 +47,27 @@ DEFAULT_VALIDITY = timedelta(days=60)
 class Industry(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100, unique=True)
+    # Its bit in SearchEntry.industry_bits: given by the database on insert (the
+    # smallest free one, migration 0005), never reused while the industry exists.
+    bit = models.PositiveSmallIntegerField(unique=True, null=True, editable=False)
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "industries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bit__isnull=True) | Q(bit__lte=MAX_INDUSTRY_BIT),
+                name="industry_bit_in_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.bit is None:  # given by the database trigger on insert
+            self.bit = Industry.objects.values_list("bit", flat=True).get(pk=self.pk)
 
 
 class Company(models.Model):
@@ -64,6 +79,9 @@ class Company(models.Model):
     size = models.CharField(max_length=12, choices=CompanySize.choices, blank=True)
     headquarters = models.CharField(max_length=120, blank=True)
     description = models.TextField(blank=True, help_text="Markdown.")
+    # Made by `seed_demo`: its --reset refuses a database holding other companies or
+    # postings unless told --reset-everything.
+    is_demo = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -250,6 +268,12 @@ class Listing(models.Model):
             ),
             models.Index(
                 fields=["status", "valid_through", "date_posted"], name="listing_status_valid"
+            ),
+            # the sitemap's "last modified": the latest edit of a live posting
+            models.Index(
+                fields=["-updated_at"],
+                name="listing_live_updated",
+                condition=Q(status="published"),
             ),
             models.Index(fields=["company", "status"], name="listing_company_status"),
             models.Index(fields=["level"], name="listing_level"),
@@ -461,3 +485,82 @@ class Listing(models.Model):
         copy = Listing(**fields, status=Status.DRAFT, created_by=by)
         copy.save()
         return copy
+
+
+class SearchEntry(models.Model):
+    """The narrow, hot copy of a published posting that search reads (never written here).
+
+    Kept by statement-level triggers on listings_listing (migration 0005), so every
+    write, bulk ones included, keeps it right: a row per published posting that has
+    not expired, with the filter columns under the same names as on Listing (so the
+    one FilterSet runs on either), KPIs and industries as bit sets, the title vector
+    for the relevance tier and the match vector (the full vector and phrase lexemes)
+    under a GIN index. Expired rows leave it hourly (`prune_search_entries`); until
+    then `live()` filters them by the clock.
+    """
+
+    listing = models.OneToOneField(
+        Listing,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_entry",
+    )
+    # Fixed-width, never-null columns first: the counting pass reads these, and
+    # PostgreSQL finds them at fixed offsets without walking the row.
+    industry_bits = models.BigIntegerField()
+    company_id = models.BigIntegerField()
+    date_posted = models.DateTimeField()
+    valid_through = models.DateTimeField()
+    kpi_bits = models.IntegerField()
+    # level, function and workplace in one small number (listings.search_codes.facet_code)
+    facet_code = models.SmallIntegerField()
+    title_vector = SearchVectorField()
+    salary_max_annual = models.BigIntegerField(null=True)
+    team_size = models.IntegerField(null=True)
+    min_leadership_years = models.SmallIntegerField(null=True)
+    level = models.CharField(max_length=20)
+    function = models.CharField(max_length=24)
+    workplace = models.CharField(max_length=8)
+    country = models.CharField(max_length=2)
+    city = models.CharField(max_length=100)
+    region = models.CharField(max_length=100)
+    applicant_countries = ArrayField(models.CharField(max_length=2))
+    match_vector = SearchVectorField()
+
+    objects = SearchEntryQuerySet.as_manager()
+
+    class Meta:
+        managed = True
+        indexes = [
+            GinIndex(fields=["match_vector"], name="searchentry_match_gin"),
+            models.Index(fields=["-date_posted", "-listing"], name="searchentry_newest"),
+            models.Index(
+                models.F("salary_max_annual").desc(nulls_last=True),
+                models.F("date_posted").desc(),
+                models.F("listing").desc(),
+                name="searchentry_salary",
+            ),
+            models.Index(fields=["company_id", "-date_posted"], name="searchentry_company"),
+            models.Index(fields=["valid_through"], name="searchentry_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"search entry of posting {self.listing_id}"
+
+
+class SearchCount(models.Model):
+    """Live-posting counts per facet option, kept by a trigger on the projection (0006).
+
+    Rows are deltas (+n / -n) that writers only ever insert, so concurrent writers
+    never wait on one another; readers sum them, and `compact_search_counts` folds
+    them into one row per option from time to time. kind: "f" facet code (level,
+    function, workplace), "k" KPI bit, "i" industry bit, "t" total.
+    """
+
+    kind = models.CharField(max_length=1)
+    key = models.SmallIntegerField()
+    n = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.kind}{self.key}: {self.n:+d}"

@@ -4,11 +4,29 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-SEARCH_CONFIG = "english"
+from listings.search_codes import KPI_BIT
+from listings.tsquery import SEARCH_CONFIG, compile_query
+
+# Where the words of a query match decides its relevance tier (README, "Search"):
+# tier 1 when the title and company name alone satisfy the whole query.
+_TITLE_MATCH_SQL = "ts_filter(head_vector, '{a}') @@ websearch_to_tsquery(%s::regconfig, %s)"
+_INDUSTRY_MASK_SQL = (
+    "(SELECT coalesce(bit_or(1::bigint << i.bit), 0) FROM listings_industry i "
+    "WHERE i.slug = ANY(%s::varchar[]) AND i.bit IS NOT NULL)"
+)
+
+
+def kpi_mask(codes) -> int:
+    """The bit set of KPI codes (unknown codes make a bit no posting has)."""
+    mask = 0
+    for code in codes:
+        mask |= KPI_BIT.get(code, 1 << 30)
+    return mask
 
 
 def search_query(text: str) -> SearchQuery:
@@ -54,17 +72,25 @@ class ListingQuerySet(models.QuerySet):
         return self.select_related("company", "company__industry")
 
     def search(self, text: str) -> ListingQuerySet:
-        """Full-text match on every field, annotated with `rank`.
+        """Full-text match on every field, annotated with `title_match` (the relevance tier).
 
-        The match uses the whole weighted vector; the rank uses the compact head
-        vector (title and company A, KPIs, skills and technologies B), so a role
-        named for the words outranks one that mentions them in passing, and ranking
-        a hundred thousand matches stays cheap. Equal ranks fall back to recency.
+        The plain reference for the search projection's fast path
+        (SearchEntryQuerySet.search), which tests prove gives the same rows.
         """
-        query = search_query(text)
-        return self.filter(search_vector=query).annotate(
-            rank=SearchRank(models.F("head_vector"), query)
+        return self.filter(search_vector=search_query(text)).annotate(
+            # constant SQL; the words are a parameter
+            title_match=RawSQL(  # noqa: S611
+                _TITLE_MATCH_SQL, [SEARCH_CONFIG, text], output_field=models.BooleanField()
+            )
         )
+
+    def owning_kpis(self, codes: list[str]) -> ListingQuerySet:
+        """Postings that own every one of the KPIs."""
+        return self.filter(kpi_codes__contains=list(codes))
+
+    def in_industries(self, slugs: list[str]) -> ListingQuerySet:
+        """Postings in any of the industries."""
+        return self.filter(industries__overlap=list(slugs))
 
     def newest_first(self) -> ListingQuerySet:
         """Newest posting first; id breaks ties so pages are stable."""
@@ -83,3 +109,60 @@ class CompanyQuerySet(models.QuerySet):
     def with_live_count(self) -> CompanyQuerySet:
         """Annotate each company with its number of live postings (`live_count`)."""
         return self.annotate(live_count=models.Count("listings", filter=live_q("listings__")))
+
+
+class SearchEntryQuerySet(models.QuerySet):
+    """Reads on the search projection; the same words as ListingQuerySet, on narrow rows."""
+
+    def live(self) -> SearchEntryQuerySet:
+        """Already posted and not past valid_through (every entry is of a published posting)."""
+        now = timezone.now()
+        return self.filter(date_posted__lte=now, valid_through__gt=now)
+
+    def search(self, text: str) -> SearchEntryQuerySet:
+        """Full-text match through the match vector's GIN index, annotated with `title_match`.
+
+        Known phrases become single lexemes the index answers alone (listings.tsquery).
+        """
+        compiled = compile_query(text)
+        if compiled.empty:  # only stop words: PostgreSQL matches nothing
+            return self.none().annotate(title_match=models.Value(False))
+        qs = self.filter(
+            RawSQL(
+                "match_vector @@ %s::tsquery",
+                [compiled.candidate],
+                output_field=models.BooleanField(),
+            )
+        )
+        return qs.annotate(
+            title_match=RawSQL(
+                "title_vector @@ %s::tsquery",
+                [compiled.original],
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def owning_kpis(self, codes: list[str]) -> SearchEntryQuerySet:
+        """Postings that own every one of the KPIs."""
+        mask = kpi_mask(codes)
+        return self.filter(
+            RawSQL(
+                "(kpi_bits & %s) = %s",
+                [mask, mask],
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def in_industries(self, slugs: list[str]) -> SearchEntryQuerySet:
+        """Postings in any of the industries."""
+        return self.filter(
+            RawSQL(  # noqa: S611 - constant SQL; the slugs are a parameter
+                f"(industry_bits & {_INDUSTRY_MASK_SQL}) <> 0",
+                [list(slugs)],
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def listing_ids(self):
+        """The postings' ids, for a Listing query (`pk__in=`)."""
+        return self.values("listing_id")

@@ -1,5 +1,7 @@
-"""Running a search: one aggregate for the count and every facet, one page of rows,
-and (for keyword searches) highlighted snippets on just the rows shown.
+"""Running a search on the search projection (listings_searchentry, README "Search"):
+one exact pass for the count and every facet, the ids of one page by a plan chosen
+from those counts, the page's postings, and (for keyword searches) highlighted
+snippets on just the rows shown.
 
 The number of SQL queries is fixed, whatever the page size or the filters.
 """
@@ -9,20 +11,25 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from listings.choices import KPI, Function, Level, Workplace
-from listings.filters import ListingFilter, Sort, industry_choices
-from listings.models import Listing
-from listings.querysets import search_query
+from listings.filters import ListingFilter, Sort, industry_choices, industry_rows
+from listings.models import Listing, SearchEntry
+from listings.querysets import kpi_mask, search_query
+from listings.search_codes import KPI_ORDER, facet_parts
 
 logger = logging.getLogger(__name__)
 
@@ -47,69 +54,111 @@ class SearchResults:
     headlines: dict[int, str] = field(default_factory=dict)
 
 
-FACET_COLUMNS = {
-    "level": ("level", "= ANY(%s::varchar[])"),
-    "function": ("function", "= ANY(%s::varchar[])"),
-    "workplace": ("workplace", "= ANY(%s::varchar[])"),
-    "kpi": ("kpi_codes", "@> %s::varchar[]"),
-    "industry": ("industries", "&& %s::varchar[]"),
-}
-# KPIs combine with AND, so an option's count narrows the current results; the
-# other groups combine with OR inside the group, so their own selection is left out.
-CONJUNCTIVE_FACETS = {"kpi"}
+# Facet groups combine with OR inside the group, except KPIs (all-of): an OR option's
+# count applies every other group's selection but not its own; a KPI's applies all.
+FACET_GROUPS = ("level", "function", "workplace", "kpi", "industry")
 FACET_CACHE_SECONDS = 60
 GENERATION_KEY = "listings:generation"
+# A part of the results (a relevance tier, or all of them) that is at least this share
+# of the live postings is read by walking the order's index (about 1/share rows per
+# row shown); a smaller one through a bitmap of its matches, then sorted.
+WALK_SHARE = 0.02
 
 
-def _facet_labels(filterset: ListingFilter) -> dict[str, list[tuple[str, str]]]:
-    return {
-        "level": list(Level.choices),
-        "function": list(Function.choices),
-        "workplace": list(Workplace.choices),
-        "kpi": list(KPI.choices),
-        "industry": [(str(k), str(v)) for k, v in filterset.filters["industry"].field.choices],
-    }
+@dataclass
+class Counts:
+    """The exact counts of one search: total, tier 1 (title matches) and facet options."""
+
+    total: int
+    title_total: int
+    facets: dict[str, dict[str, int]]
 
 
-def _where(selected: dict[str, list[str]], groups) -> tuple[str, list]:
-    parts, params = [], []
-    for group in groups:
-        if selected.get(group):
-            column, test = FACET_COLUMNS[group]
-            parts.append(f"{column} {test}")
-            params.append(list(selected[group]))
-    return (" AND ".join(parts) or "TRUE"), params
+def _industries() -> list[tuple[str, str, int | None]]:
+    return industry_rows()
 
 
-def _facet_sql(filterset: ListingFilter) -> tuple[str, list]:
-    """One statement: the rows matched by the non-facet filters, scanned once into a
-    materialised CTE, then grouped per facet with each group's own condition."""
+# Which scans a statement may use (transaction-local settings, sent in the same round
+# trip as the statement they steer, so the plan never depends on the planner's guess).
+PLAN_GIN = {"enable_seqscan": "off", "enable_indexscan": "off"}  # bitmap of matches
+PLAN_WALK = {"enable_seqscan": "off", "enable_bitmapscan": "off"}  # follow the order's index
+PLAN_SCAN = {"enable_indexscan": "off"}  # read the narrow rows, then sort
+
+
+def _steered(cursor, sql: str, params: list, plan: dict[str, str] | None) -> list[tuple]:
+    """Run one statement under `plan`; the caller holds a transaction (atomic)."""
+    if plan:
+        settings = ", ".join("set_config(%s, %s, true)" for _ in plan)
+        values = [v for item in plan.items() for v in item]
+        cursor.execute(f"SELECT {settings}; {sql}", [*values, *params])
+    else:
+        cursor.execute(sql, params)
+    return cursor.fetchall()
+
+
+def _count_sql(filterset: ListingFilter, industries) -> tuple[str, list, list[int]]:
+    """One pass over the narrow rows matched by the non-facet criteria, grouped by
+    (level-function-workplace code, KPIs ok, industries ok) with per-bit sums, from which
+    every facet number follows (see `_fold`)."""
     base = filterset.base_without_facets().order_by()
-    base_sql, base_params = base.values(
-        "level", "function", "workplace", "kpi_codes", "industries"
-    ).query.sql_with_params()
-    selected = {g: filterset.cleaned.get(g, []) for g in FACET_COLUMNS}
-    parts, params = [], list(base_params)
-    where_all, p_all = _where(selected, FACET_COLUMNS)
-    # Only constant column names and tests are formatted in; every value is a parameter.
-    parts.append(f"SELECT 'total', '', count(*) FROM base WHERE {where_all}")  # noqa: S608
-    params += p_all
-    for group, (column, _test) in FACET_COLUMNS.items():
-        groups = [g for g in FACET_COLUMNS if g != group or group in CONJUNCTIVE_FACETS]
-        where, p = _where(selected, groups)
-        if column in ("kpi_codes", "industries"):
-            parts.append(
-                f"SELECT '{group}', v::text, count(*) FROM base, unnest(base.{column}) AS v "  # noqa: S608
-                f"WHERE {where} GROUP BY v"
-            )
-        else:
-            parts.append(
-                f"SELECT '{group}', {column}::text, count(*) "  # noqa: S608
-                f"FROM base WHERE {where} GROUP BY {column}"
-            )
-        params += p
-    sql = f"WITH base AS MATERIALIZED ({base_sql}) " + " UNION ALL ".join(parts)
-    return sql, params
+    columns = ["facet_code", "kpi_bits", "industry_bits"]
+    has_q = bool(filterset.query_text)
+    if has_q:
+        columns.append("title_match")
+    base_sql, base_params = base.values(*columns).query.sql_with_params()
+    cleaned = filterset.cleaned
+    kmask = kpi_mask(cleaned.get("kpi", []))
+    chosen = set(cleaned.get("industry", []))
+    imask = 0
+    for slug, _name, bit in industries:
+        if slug in chosen and bit is not None:
+            imask |= 1 << bit
+    bits = sorted({bit for _slug, _name, bit in industries if bit is not None})
+    sums = [f"sum((kpi_bits >> {i}) & 1)" for i in range(len(KPI_ORDER))]
+    sums += [f"sum(((industry_bits >> {b}) & 1)::int)" for b in bits]
+    title = "count(*) FILTER (WHERE title_match)" if has_q else "0"
+    # Only integers and constant column names are formatted in; values are parameters.
+    sql = (
+        f"SELECT facet_code, (kpi_bits & %s) = %s, "  # noqa: S608
+        f"(%s = 0 OR (industry_bits & %s) <> 0), count(*), {title}, {', '.join(sums)} "
+        f"FROM ({base_sql}) AS base GROUP BY 1, 2, 3"
+    )
+    return sql, [kmask, kmask, imask, imask, *base_params], bits
+
+
+def _fold(rows, filterset: ListingFilter, bits: list[int], industries) -> Counts:
+    cleaned = filterset.cleaned
+    chosen = {g: set(cleaned.get(g, [])) for g in ("level", "function", "workplace")}
+    kpi_count = len(KPI_ORDER)
+    slug_of_bit = {bit: slug for slug, _name, bit in industries if bit is not None}
+    facets: dict[str, dict[str, int]] = {g: {} for g in FACET_GROUPS}
+    total = title_total = 0
+    for code, k_ok, i_ok, n, title_n, *sums in rows:
+        level, function, workplace = facet_parts(code)
+        ok = {
+            "level": not chosen["level"] or level in chosen["level"],
+            "function": not chosen["function"] or function in chosen["function"],
+            "workplace": not chosen["workplace"] or workplace in chosen["workplace"],
+        }
+        others_ok = k_ok and i_ok
+        if ok["function"] and ok["workplace"] and others_ok:
+            facets["level"][level] = facets["level"].get(level, 0) + n
+        if ok["level"] and ok["workplace"] and others_ok:
+            facets["function"][function] = facets["function"].get(function, 0) + n
+        if ok["level"] and ok["function"] and others_ok:
+            facets["workplace"][workplace] = facets["workplace"].get(workplace, 0) + n
+        if not (ok["level"] and ok["function"] and ok["workplace"] and k_ok):
+            continue
+        for position, bit in enumerate(bits):
+            slug = slug_of_bit[bit]
+            facets["industry"][slug] = facets["industry"].get(slug, 0) + sums[kpi_count + position]
+        if not i_ok:
+            continue
+        total += n
+        title_total += title_n
+        for i, code in enumerate(KPI_ORDER):
+            facets["kpi"][code] = facets["kpi"].get(code, 0) + sums[i]
+    return Counts(total=total, title_total=title_total, facets=facets)
 
 
 def _criteria_key(filterset: ListingFilter) -> str:
@@ -147,40 +196,201 @@ def _cache_set(key: str, value) -> None:
         logger.warning("search cache unavailable", exc_info=True)
 
 
-def facet_counts(filterset: ListingFilter) -> tuple[int, dict[str, list[FacetOption]]]:
-    """Total results and, per facet option, how many results choosing it would give.
+def count_search(filterset: ListingFilter, industries=None) -> Counts:
+    """The exact total, tier-1 count and facet numbers of a search, in one statement.
 
     For OR groups (level, function, workplace, industry) an option's count applies
     every other group's selection but not its own, so a second level shows what it
     would add; for the AND group (KPIs) it applies everything, so it shows what
-    would remain. Computed in one statement, and kept in the cache for a minute
-    (and until any posting changes), so popular searches do not recount.
+    would remain. Kept in the cache for a minute (and until any posting changes).
     """
+    industries = _industries() if industries is None else industries
+    if not set(filterset.cleaned) - {"sort"}:
+        return live_counts(industries)
     generation = _cache_get(GENERATION_KEY, 0)
-    key = f"facets:{generation}:{_criteria_key(filterset)}"
+    key = f"counts:{generation}:{_criteria_key(filterset)}"
     counts = _cache_get(key)
     if counts is None:
-        sql, params = _facet_sql(filterset)
-        counts = {}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for group, value, n in cursor.fetchall():
-                counts.setdefault(group, {})[value] = n
+        try:
+            sql, params, bits = _count_sql(filterset, industries)
+        except EmptyResultSet:  # a query of stop words only: nothing matches
+            return Counts(total=0, title_total=0, facets={g: {} for g in FACET_GROUPS})
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            # Words are matched through the GIN bitmap, never by reading each row's
+            # vector (the plan the planner picks for common words, at 20x the cost).
+            rows = _steered(cursor, sql, params, PLAN_GIN if filterset.query_text else None)
+        counts = _fold(rows, filterset, bits, industries)
         _cache_set(key, counts)
+    return counts
+
+
+# The maintained sums, less what each entry the clock has made stale contributed.
+_LIVE_COUNTS_SQL = """
+WITH stale AS (
+  SELECT facet_code, kpi_bits, industry_bits FROM listings_searchentry
+   WHERE valid_through <= %s OR date_posted > %s)
+SELECT kind, key, sum(n) FROM (
+  SELECT kind, key, n FROM listings_searchcount
+  UNION ALL SELECT 't', 0, -1 FROM stale
+  UNION ALL SELECT 'f', facet_code, -1 FROM stale
+  UNION ALL SELECT 'k', b, -1 FROM stale, generate_series(0, 30) AS b WHERE (kpi_bits >> b) & 1 = 1
+  UNION ALL SELECT 'i', b, -1 FROM stale, generate_series(0, 62) AS b
+    WHERE (industry_bits >> b) & 1 = 1
+) AS d GROUP BY 1, 2
+"""
+
+
+def live_counts(industries=None) -> Counts:
+    """Counts of every live posting, from the maintained per-option counts (SearchCount).
+
+    Exact without a scan: the sums cover every entry of the projection, and the few
+    entries the clock has made stale since the last prune (`maintain_search`) are
+    taken off one by one.
+    """
+    industries = _industries() if industries is None else industries
+    slug_of_bit = {bit: slug for slug, _name, bit in industries if bit is not None}
+    kpi_of_bit = dict(enumerate(KPI_ORDER))
+    sums: dict[tuple[str, int], int] = {}
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_LIVE_COUNTS_SQL, [now, now])
+        for kind, key, n in cursor.fetchall():
+            sums[(kind, key)] = int(n)
+    facets: dict[str, dict[str, int]] = {g: {} for g in FACET_GROUPS}
+    for (kind, key), n in sums.items():
+        if kind == "f":
+            parts = zip(("level", "function", "workplace"), facet_parts(key), strict=True)
+            for group, value in parts:
+                facets[group][value] = facets[group].get(value, 0) + n
+        elif kind == "k" and key in kpi_of_bit:
+            facets["kpi"][kpi_of_bit[key]] = n
+        elif kind == "i" and key in slug_of_bit:
+            facets["industry"][slug_of_bit[key]] = n
+    return Counts(total=sums.get(("t", 0), 0), title_total=0, facets=facets)
+
+
+def compact_search_counts() -> int:
+    """Fold the delta rows of SearchCount into one row per option; returns rows left."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH d AS (DELETE FROM listings_searchcount RETURNING kind, key, n) "
+            "INSERT INTO listings_searchcount (kind, key, n) "
+            "SELECT kind, key, sum(n) FROM d GROUP BY 1, 2 HAVING sum(n) <> 0"
+        )
+        return cursor.rowcount
+
+
+def prune_search_entries() -> int:
+    """Remove expired postings from the projection (live() already ignores them)."""
+    return SearchEntry.objects.filter(valid_through__lte=timezone.now()).delete()[0]
+
+
+def count_results(filterset: ListingFilter) -> int:
+    """The exact number of live postings a projection FilterSet matches (no facets)."""
+    if not set(filterset.cleaned) - {"sort"}:
+        return live_counts().total
+    try:
+        sql, params = filterset.qs.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a query of stop words only: nothing matches
+        return 0
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        plan = PLAN_GIN if filterset.query_text else None
+        count_sql = f"SELECT count(*) FROM ({sql}) AS r"  # noqa: S608 - SQL from the ORM
+        return _steered(cursor, count_sql, list(params), plan)[0][0]
+
+
+def newest_ids(filterset: ListingFilter, limit: int) -> list[int]:
+    """The ids of the newest `limit` live postings a projection FilterSet matches."""
+    newest = filterset.qs.order_by("-date_posted", "-pk")
+    if not filterset.query_text:
+        return list(newest.values_list("pk", flat=True)[:limit])
+    total = count_results(filterset)
+    return _part_ids(newest, 0, limit, size=total, live=_live_estimate(), q=True)
+
+
+def facet_counts(filterset: ListingFilter) -> tuple[int, dict[str, list[FacetOption]]]:
+    """Total results and, per facet option, how many results choosing it would give."""
+    industries = _industries()
+    counts = count_search(filterset, industries)
+    return counts.total, _facet_options(filterset, counts, industries)
+
+
+def _facet_options(filterset, counts: Counts, industries) -> dict[str, list[FacetOption]]:
     cleaned = filterset.cleaned
-    facets = {
+    labels = {
+        "level": list(Level.choices),
+        "function": list(Function.choices),
+        "workplace": list(Workplace.choices),
+        "kpi": list(KPI.choices),
+        "industry": [(slug, name) for slug, name, _bit in industries],
+    }
+    return {
         group: [
             FacetOption(
                 value=value,
                 label=label,
-                count=counts.get(group, {}).get(value, 0),
+                count=counts.facets.get(group, {}).get(value, 0),
                 selected=value in cleaned.get(group, []),
             )
             for value, label in options
         ]
-        for group, options in _facet_labels(filterset).items()
+        for group, options in labels.items()
     }
-    return counts.get("total", {}).get("", 0), facets
+
+
+_LIVE_ESTIMATE: list = [0.0, 1]  # (when read, value): planner statistics, re-read each minute
+
+
+def _live_estimate() -> int:
+    """About how many live postings there are (planner statistics: no scan)."""
+    read_at, value = _LIVE_ESTIMATE
+    if time.monotonic() - read_at > 60:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT greatest(reltuples, 1)::bigint FROM pg_class "
+                "WHERE oid = 'listings_searchentry'::regclass"
+            )
+            value = cursor.fetchone()[0]
+        _LIVE_ESTIMATE[:] = [time.monotonic(), value]
+    return value
+
+
+def _part_ids(ordered: QuerySet, start: int, stop: int, *, size: int, live: int, q: bool):
+    """Ids of rows [start, stop) of one ordered part of the results, by a plan fit for
+    the part's share of the live postings (WALK_SHARE)."""
+    if stop <= start:
+        return []
+    plan = PLAN_WALK if size >= WALK_SHARE * live else PLAN_GIN if q else PLAN_SCAN
+    try:
+        sql, params = ordered.values_list("pk", flat=True)[start:stop].query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        return [row[0] for row in _steered(cursor, sql, list(params), plan)]
+
+
+def _page_ids(filterset: ListingFilter, counts: Counts, start: int, stop: int) -> list[int]:
+    """The listing ids of results [start, stop) in the documented order."""
+    ordered = filterset.ordered()
+    live = _live_estimate()
+    q = bool(filterset.query_text)
+    if filterset.sort_order != Sort.RELEVANCE:
+        return _part_ids(ordered, start, stop, size=counts.total, live=live, q=q)
+    # Relevance: tier 1 (title and company satisfy the query), then tier 2, each newest first.
+    tier1, tier2 = counts.title_total, counts.total - counts.title_total
+    newest = filterset.qs.order_by("-date_posted", "-pk")
+    ids = _part_ids(
+        newest.filter(title_match=True), start, min(stop, tier1), size=tier1, live=live, q=q
+    )
+    ids += _part_ids(
+        newest.filter(title_match=False),
+        max(start - tier1, 0),
+        stop - tier1,
+        size=tier2,
+        live=live,
+        q=q,
+    )
+    return ids
 
 
 class _CountedPaginator(Paginator):
@@ -191,27 +401,50 @@ class _CountedPaginator(Paginator):
         self.__dict__["count"] = count
 
 
+def _page_number(paginator: Paginator, number) -> int:
+    try:
+        return paginator.validate_number(number)
+    except PageNotAnInteger:
+        return 1
+    except EmptyPage:
+        return paginator.num_pages
+
+
 def run_search(
     filterset: ListingFilter,
     page_number,
     *,
     per_page: int = PER_PAGE,
+    decorate: Callable[[QuerySet], QuerySet] | None = None,
     ordered: QuerySet | None = None,
 ) -> SearchResults:
-    """Count, facet, order and paginate the filterset's results."""
-    total, facets = facet_counts(filterset)
-    results = ordered if ordered is not None else filterset.ordered()
-    results = results.with_company()
-    paginator = _CountedPaginator(results, per_page, count=min(total, per_page * MAX_PAGE))
-    page = paginator.get_page(page_number)
-    # Order and slice on ids alone (narrow rows sort fast), then load the page's rows.
-    ids = list(page.object_list.values_list("pk", flat=True))
-    rows = {row.pk: row for row in results.filter(pk__in=ids)} if ids else {}
-    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    """Count, facet, order and paginate the filterset's results (a fixed number of queries).
+
+    The filterset runs on the search projection (SearchEntry.objects.live()). `decorate`
+    adds to the Listing rows of the page (e.g. match scores); `ordered`, a Listing
+    queryset already in order, replaces the projection's order (sort=match).
+    """
+    industries = _industries()
+    with transaction.atomic():  # one transaction for the steered statements
+        counts = count_search(filterset, industries)
+        paginator = _CountedPaginator([], per_page, count=min(counts.total, per_page * MAX_PAGE))
+        number = _page_number(paginator, page_number)
+        start = (number - 1) * per_page
+        stop = min(start + per_page, paginator.count)
+        if ordered is not None:
+            ids = list(ordered.values_list("pk", flat=True)[start:stop]) if stop > start else []
+        else:
+            ids = _page_ids(filterset, counts, start, stop) if stop > start else []
+    facets = _facet_options(filterset, counts, industries)
+    rows_qs = Listing.objects.filter(pk__in=ids).with_company()
+    if decorate is not None:
+        rows_qs = decorate(rows_qs)
+    rows = {row.pk: row for row in rows_qs} if ids else {}
+    page = Page([rows[pk] for pk in ids if pk in rows], number, paginator)
     headlines = {}
     if filterset.query_text and page.object_list:
         headlines = _headlines(filterset.query_text, [listing.pk for listing in page.object_list])
-    return SearchResults(filterset, page, total, facets, headlines)
+    return SearchResults(filterset, page, counts.total, facets, headlines)
 
 
 def _headlines(text: str, ids: list[int]) -> dict[int, str]:
@@ -248,4 +481,20 @@ def _safe_snippet(snippet: str) -> str:
     return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
 
 
-__all__ = ["PER_PAGE", "SearchResults", "Sort", "facet_counts", "industry_choices", "run_search"]
+def search_filterset(data, *, request=None) -> ListingFilter:
+    """The /jobs/ FilterSet over the live rows of the search projection."""
+    return ListingFilter(data, queryset=SearchEntry.objects.live(), request=request)
+
+
+__all__ = [
+    "PER_PAGE",
+    "SearchResults",
+    "Sort",
+    "count_results",
+    "count_search",
+    "facet_counts",
+    "industry_choices",
+    "newest_ids",
+    "run_search",
+    "search_filterset",
+]

@@ -2,30 +2,38 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries
 
 from candidates.matching import annotate_match_score
 from listings.filters import MULTI_VALUED, POSTED_CHOICES, ListingFilter, Sort
 from listings.models import Listing
-from listings.search import run_search
+from listings.search import run_search, search_filterset
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    filterset = ListingFilter(request.GET, queryset=Listing.objects.live(), request=request)
+    filterset = search_filterset(request.GET, request=request)
     profile = candidate_profile(request)
-    ordered = filterset.ordered()
+    decorate = ordered = None
     if profile is not None:
         # Signed-in candidates see how each role fits; sort=match orders by it.
-        ordered = annotate_match_score(ordered, profile)
+        def decorate(rows):
+            return annotate_match_score(rows, profile)
+
         if filterset.sort_order == Sort.MATCH:
-            ordered = ordered.order_by("-match_score", "-date_posted", "-id")
+            matching = Listing.objects.filter(pk__in=filterset.qs.listing_ids())
+            ordered = annotate_match_score(matching, profile).order_by(
+                "-match_score", "-date_posted", "-id"
+            )
     elif filterset.sort_order == Sort.MATCH:
         filterset.notices.append("Sign in with a profile to sort roles by how well they match it.")
-    results = run_search(filterset, request.GET.get("page"), ordered=ordered)
+    results = run_search(filterset, request.GET.get("page"), decorate=decorate, ordered=ordered)
     context = {
         "filterset": filterset,
         "results": results,
@@ -97,10 +105,23 @@ def chip_label(filterset: ListingFilter, name: str, value: str) -> str:
     return f"{name}: {value}"
 
 
-def country_options(filterset: ListingFilter) -> list[tuple[str, str, bool]]:
-    """(code, name, selected) for the country list, without the cost of widget templates."""
+def country_options(filterset: ListingFilter) -> SafeString:
+    """The <option>s of the country list, built without a template loop (250 of them)."""
     chosen = set(filterset.cleaned.get("country", []))
-    return [(code, name, code in chosen) for code, name in countries]
+    return mark_safe(  # noqa: S308 - codes and names are escaped once, in _country_option_html
+        "".join(
+            html.replace(">", " selected>", 1) if code in chosen else html
+            for code, html in _country_option_html()
+        )
+    )
+
+
+@lru_cache(maxsize=1)
+def _country_option_html() -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (code, format_html('<option value="{}">{}</option>', code, name))
+        for code, name in countries
+    )
 
 
 def candidate_profile(request: HttpRequest):

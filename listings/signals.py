@@ -3,7 +3,7 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from listings.models import Company, Listing
+from listings.models import Company, Industry, Listing
 
 
 @receiver(post_save, sender=Listing)
@@ -14,6 +14,14 @@ def _postings_changed(sender, **kwargs) -> None:
     from listings.search import bump_generation
 
     bump_generation()
+
+
+@receiver(post_save, sender=Industry)
+@receiver(post_delete, sender=Industry)
+def _industries_changed(sender, **kwargs) -> None:
+    from listings.filters import forget_industries
+
+    forget_industries()
 
 
 def sync_site_from_settings(**kwargs) -> None:

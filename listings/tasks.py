@@ -38,3 +38,12 @@ def send_expiry_reminders(days: int = EXPIRY_REMINDER_DAYS) -> int:
 def send_expiry_reminder(listing_id: int, days: int = EXPIRY_REMINDER_DAYS) -> bool:
     """Send one posting's expiry reminder; the database claim makes reruns harmless."""
     return listing_send_expiry_reminder(listing_id=listing_id, days=days)
+
+
+@shared_task(name="listings.maintain_search")
+def maintain_search() -> dict:
+    """Prune expired postings from the search projection and fold its count deltas."""
+    from listings.search import compact_search_counts, prune_search_entries
+
+    pruned = prune_search_entries()
+    return {"pruned": pruned, "count_rows": compact_search_counts()}
