@@ -25,6 +25,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from alerts import matching, services, tokens
 from alerts.forms import AlertSettingsForm, SubscribeForm
 from alerts.models import Frequency, Kind, Status, Subscription
+from listings.models import SearchEntry
+from listings.search import count_results
 
 MAX_ALERTS_PER_USER = 50
 
@@ -69,7 +71,9 @@ def new(request: HttpRequest) -> HttpResponse:
         "criteria": criteria,
         "criteria_words": matching.criteria_words(criteria),
         "query_string": matching.query_string(criteria),
-        "live_count": filterset.qs.count(),
+        "live_count": count_results(
+            matching.alert_filterset(request.GET, queryset=SearchEntry.objects.live())
+        ),
         "user_email": user_email,
     }
     if request.method == "GET":
@@ -204,10 +208,16 @@ def manage_by_link(request: HttpRequest, token: str) -> HttpResponse:
         unsubscribe_url=reverse(
             "alerts:unsubscribe", args=[tokens.make(subscription.pk, tokens.UNSUBSCRIBE)]
         ),
-        live_count=matching.alert_filterset(matching.querydict(subscription.criteria)).qs.count(),
+        live_count=_live_count(subscription),
     )
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "alerts/manage.html", context, status=status)
+
+
+def _live_count(subscription: Subscription) -> int:
+    """How many live postings match the alert's criteria today (on the search rows)."""
+    data = matching.querydict(subscription.criteria)
+    return count_results(matching.alert_filterset(data, queryset=SearchEntry.objects.live()))
 
 
 # --------------------------------------------------------------------------- /me/alerts/
@@ -237,8 +247,7 @@ def _render_mine(request, *, bound: tuple[int, AlertSettingsForm] | None = None,
             form = bound[1]
         row = _describe(subscription)
         row["form"] = form
-        filterset = matching.alert_filterset(matching.querydict(subscription.criteria))
-        row["live_count"] = filterset.qs.count()
+        row["live_count"] = _live_count(subscription)
         rows.append(row)
     context = {
         "rows": rows,

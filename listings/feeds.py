@@ -19,6 +19,7 @@ from django.utils.html import escape
 
 from listings.models import Listing
 from listings.rendering import summary
+from listings.search import newest_ids, search_filterset
 
 FEED_SIZE = 50
 
@@ -29,18 +30,12 @@ class FeedSearch:
 
     queryset: QuerySet
     query_string: str
+    ids: list[int]
 
 
-def search_queryset(request: HttpRequest) -> QuerySet:
-    """Live postings narrowed by the /jobs/ search parameters of the request."""
-    live = Listing.objects.live()
-    # The search page's FilterSet (listings/filters.py) is the one definition of what
-    # the parameters mean; until it exists the feed is simply every live posting.
-    try:
-        from listings.filters import ListingFilter
-    except ImportError:
-        return live
-    return ListingFilter(request.GET, queryset=live).qs
+def newest_matching(request: HttpRequest) -> list[int]:
+    """Ids of the newest live postings matching the /jobs/ parameters of the request."""
+    return newest_ids(search_filterset(request.GET), FEED_SIZE)
 
 
 class ListingsFeed(Feed):
@@ -54,11 +49,13 @@ class ListingsFeed(Feed):
 
     def get_object(self, request: HttpRequest, *args, **kwargs) -> FeedSearch:
         params = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
-        return FeedSearch(queryset=search_queryset(request), query_string=urlencode(params))
+        ids = newest_matching(request)
+        queryset = Listing.objects.filter(pk__in=ids)
+        return FeedSearch(queryset=queryset, query_string=urlencode(params), ids=ids)
 
     def items(self, obj: FeedSearch):
         # Always newest first: a feed reader shows what is new, whatever `sort` says.
-        return obj.queryset.with_company().order_by("-date_posted", "-id")[:FEED_SIZE]
+        return obj.queryset.with_company().order_by("-date_posted", "-id")
 
     # Absolute links from SITE_URL, so the feed never depends on the Sites framework's domain.
     def link(self, obj: FeedSearch) -> str:

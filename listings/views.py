@@ -3,31 +3,31 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from listings.choices import Level, Status
-from listings.models import Company, Industry, Listing
+from listings.models import Company, Industry, Listing, SearchEntry
+from listings.search import live_counts
 
 HOME_NEWEST = 10
 COMPANY_PAGE_SIZE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    live = Listing.objects.live()
-    by_level = dict(live.order_by().values_list("level").annotate(n=Count("id")))
+    counts = live_counts()
+    by_level = counts.facets["level"]
     levels = [
         {"value": value, "label": label, "count": by_level.get(value, 0)}
         for value, label in Level.choices
     ]
-    newest = live.with_company().newest_first()[:HOME_NEWEST]
+    newest = Listing.objects.live().with_company().newest_first()[:HOME_NEWEST]
     return render(
         request,
         "listings/home.html",
-        {"levels": levels, "total": sum(by_level.values()), "newest": newest},
+        {"levels": levels, "total": counts.total, "newest": newest},
     )
 
 
@@ -75,8 +75,16 @@ def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company.objects.select_related("industry"), slug=slug)
-    roles = company.listings.live().with_company().newest_first()
-    page = Paginator(roles, COMPANY_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Count and order on the narrow search rows, then load the page's postings.
+    entries = (
+        SearchEntry.objects.live().filter(company_id=company.pk).order_by("-date_posted", "-pk")
+    )
+    page = Paginator(entries.values_list("pk", flat=True), COMPANY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    ids = list(page.object_list)
+    rows = {row.pk: row for row in Listing.objects.filter(pk__in=ids).with_company()}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
     return render(
         request,
         "listings/company_detail.html",
