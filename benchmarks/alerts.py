@@ -4,9 +4,11 @@
                                           [--emails 10000] [--baseline-sample 400]
                                           [--concurrency 2] [--smoke]
 
-Uses the development database (embedded PostgreSQL and Redis in .data/ unless
-DATABASE_URL / REDIS_URL say otherwise). Seeds what is missing: postings with
-`seed_demo` when there are too few live ones, alerts with `seed_subscriptions`.
+Uses the benchmarks' own database, never the development one (benchmarks/_benchdb.py:
+BENCH_DATABASE_URL, else `<name>_bench` beside DATABASE_URL, else `jobboard_bench` on
+the embedded PostgreSQL in DATA_DIR), migrated if needed. Seeds what is missing:
+postings with `seed_demo` when there are too few live ones, alerts with
+`seed_subscriptions`.
 
 (a) Matching one new posting against every active alert: the reverse-matching SQL
     (alerts.matching), timed over several postings, beside the baseline that runs
@@ -40,8 +42,10 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings")
-os.environ.setdefault("HTTPS", "false")
+
+from benchmarks import _benchdb  # noqa: E402
+
+BENCH = _benchdb.configure()  # before django.setup(): settings read DATABASE_URL
 
 import django  # noqa: E402
 
@@ -431,6 +435,8 @@ def main() -> int:
     skip = set(filter(None, args.skip.split(",")))
     rng = random.Random(7)
 
+    say(f"bench database: {BENCH.name} on the {BENCH.where}")
+    call_command("migrate", interactive=False, verbosity=0)
     remove_copies()
     ensure_postings(args.min_postings)
     try:

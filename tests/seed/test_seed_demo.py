@@ -373,35 +373,124 @@ def test_expired_and_closed_can_be_turned_off():
     assert Listing.objects.live().count() == Listing.objects.count() == 50
 
 
-def test_reset_replaces_postings_and_companies_but_keeps_users():
+def test_seeded_companies_are_marked_as_demo_data(small_run):
+    assert Company.objects.filter(is_demo=False).count() == 0
+    assert not Listing.objects.filter(created_by__isnull=False).exists()
+
+
+def database_counts() -> dict[str, int]:
+    return {
+        "postings": Listing.objects.count(),
+        "companies": Company.objects.count(),
+        "recruiters": Recruiter.objects.count(),
+        "saved": SavedPosting.objects.count(),
+    }
+
+
+def test_reset_works_on_a_database_holding_only_seeded_data():
+    seed(listings=30, companies=4, seed=1, expired=0, closed=0)
+    saved = SavedPostingFactory(listing=Listing.objects.order_by("id").first())
+    out = seed(listings=12, companies=2, seed=2, expired=0, closed=0, reset=True)
+    assert "Seeded 2 companies and 12 postings" in out
+    assert Listing.objects.count() == 12
+    assert Company.objects.count() == Company.objects.filter(is_demo=True).count() == 2
+    assert not SavedPosting.objects.filter(pk=saved.pk).exists()
+    assert get_user_model().objects.filter(pk=saved.user_id).exists()
+    connection.check_constraints()
+
+
+def test_reset_refuses_a_posting_it_did_not_create_and_deletes_nothing():
+    seed(listings=20, companies=3, seed=1, expired=0, closed=0)
+    real = LiveListingFactory(title="VP Customer Experience (real)")  # company not demo
+    SavedPostingFactory(listing=real)
+    before = database_counts()
+    with pytest.raises(
+        CommandError,
+        match=r"Refusing to reset: the database holds 1 posting and 1 company that "
+        r"seed_demo did not create .* Nothing was deleted\. Run with --reset-everything",
+    ):
+        seed(listings=5, companies=1, seed=2, reset=True)
+    assert (
+        database_counts()
+        == before
+        == {
+            "postings": 21,
+            "companies": 4,
+            "recruiters": 0,
+            "saved": 1,
+        }
+    )
+    assert Listing.objects.filter(pk=real.pk).exists()
+
+
+def test_reset_refuses_a_posting_written_in_the_admin_for_a_demo_company():
+    seed(listings=10, companies=2, seed=1, expired=0, closed=0)
+    company = Company.objects.order_by("id").first()
+    recruiter = RecruiterUserFactory(username="kept", company=company)
+    LiveListingFactory(company=company, created_by=recruiter)
+    before = database_counts()
+    with pytest.raises(CommandError, match=r"holds 1 posting that seed_demo did not create"):
+        seed(listings=5, companies=1, seed=2, reset=True)
+    assert database_counts() == before
+    assert before["postings"] == 11 and before["recruiters"] == 1
+
+
+def test_reset_refuses_a_company_it_did_not_create_even_without_postings():
+    seed(listings=10, companies=2, seed=1, expired=0, closed=0)
+    CompanyFactory(name="Operator-made Co")
+    before = database_counts()
+    with pytest.raises(CommandError, match=r"holds 1 company that seed_demo did not create"):
+        seed(listings=5, companies=1, seed=2, reset=True)
+    assert database_counts() == before
+    assert Company.objects.filter(name="Operator-made Co").exists()
+
+
+def test_reset_everything_replaces_every_posting_and_company_but_keeps_users():
+    seed(listings=10, companies=2, seed=1, expired=0, closed=0)
     old_company = CompanyFactory()
     RecruiterUserFactory(username="kept", recruiter__company=old_company)
     old = LiveListingFactory(company=old_company)
+    by_admin = LiveListingFactory(
+        company=Company.objects.filter(is_demo=True).first(),
+        created_by=get_user_model().objects.get(username="kept"),
+    )
+    saved = SavedPostingFactory(listing=old)
     assert Recruiter.objects.filter(user__username="kept").exists()
-    seed(listings=10, companies=2, seed=1, reset=True)
-    assert not Listing.objects.filter(pk=old.pk).exists()
+    seed(listings=10, companies=2, seed=1, reset_everything=True)
+    assert not Listing.objects.filter(pk__in=[old.pk, by_admin.pk]).exists()
     assert not Company.objects.filter(pk=old_company.pk).exists()
     assert get_user_model().objects.filter(username="kept").exists()
     assert not Recruiter.objects.filter(user__username="kept").exists()
-    connection.check_constraints()
-    assert Company.objects.count() == 2
-
-
-def test_reset_removes_saved_postings_with_their_postings_and_keeps_the_candidate():
-    saved = SavedPostingFactory()
-    seed(listings=5, companies=1, seed=1, reset=True)
     assert not SavedPosting.objects.filter(pk=saved.pk).exists()
     assert get_user_model().objects.filter(pk=saved.user_id).exists()
+    connection.check_constraints()
+    assert Company.objects.count() == Company.objects.filter(is_demo=True).count() == 2
+
+
+def test_reset_stops_with_a_message_when_applications_refer_to_seeded_postings():
+    seed(listings=5, companies=1, seed=1, expired=0, closed=0)
+    listing = Listing.objects.order_by("id").first()
+    ApplicationFactory(listing=listing)
+    with pytest.raises(CommandError, match="Cannot reset: some applications still refer to"):
+        seed(listings=5, companies=1, seed=2, reset=True)
     assert Listing.objects.count() == 5
-    connection.check_constraints()  # nothing points at a deleted posting
+    assert Listing.objects.filter(pk=listing.pk).exists()
 
 
-def test_reset_stops_with_a_message_when_applications_refer_to_postings():
+def test_reset_everything_still_stops_when_applications_refer_to_postings():
     application = ApplicationFactory()
     with pytest.raises(CommandError, match="Cannot reset: some applications still refer to"):
-        seed(listings=5, companies=1, seed=1, reset=True)
+        seed(listings=5, companies=1, seed=1, reset_everything=True)
     assert Listing.objects.filter(pk=application.listing_id).exists()
     assert Listing.objects.count() == 1
+
+
+def test_the_help_explains_both_reset_options():
+    from listings.management.commands.seed_demo import Command
+
+    text = " ".join(Command().create_parser("manage.py", "seed_demo").format_help().split())
+    assert "--reset-everything" in text
+    assert "did not create" in text
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,6 +2,10 @@
 
     python manage.py seed_demo --listings 100000 --companies 2000 --seed 7 --reset
 
+Companies it creates are marked `is_demo`; --reset deletes every posting and company but
+refuses, deleting nothing, when some were not made here (a recruiter's posting in the
+admin, a company not marked demo) unless --reset-everything says they may go too.
+
 The same seed on an empty database gives the same companies and postings (dates are
 relative to the moment of the run). Postings are composed in Python from the vocabulary
 in listings/demo_content.py and streamed in with COPY while they are composed; the
@@ -34,6 +38,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVectorField
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django_countries import countries
@@ -689,7 +694,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Delete all postings and companies first (users are kept).",
+            help=(
+                "Delete all postings and companies first (users are kept). Refused, with "
+                "nothing deleted, if the database holds postings or companies that seed_demo "
+                "did not create (a recruiter's posting, an operator's company), or if "
+                "applications refer to postings."
+            ),
+        )
+        parser.add_argument(
+            "--reset-everything",
+            action="store_true",
+            help=(
+                "Like --reset, but also delete the postings and companies seed_demo did not "
+                "create. Only for a database whose data may all go (applications still stop it)."
+            ),
         )
         parser.add_argument(
             "--batch-size", type=int, default=5000, help="Rows per COPY statement (default 5000)."
@@ -713,8 +731,8 @@ class Command(BaseCommand):
         if connection.in_atomic_block or plan.total <= plan.batch_size:
             workers = 1
         with transaction.atomic():
-            if options["reset"]:
-                self._reset()
+            if options["reset"] or options["reset_everything"]:
+                self._reset(everything=options["reset_everything"])
             companies = self._seed_companies(plan, composer, counts)
             if workers == 1:
                 self._seed_listings(plan, composer, companies, counts, workers=1)
@@ -765,8 +783,32 @@ class Command(BaseCommand):
 
     # ------------------------------------------------------------------ steps
 
-    def _reset(self) -> None:
-        """Remove every posting, then every company; users stay (recruiter links go)."""
+    def _reset(self, *, everything: bool) -> None:
+        """Remove every posting, then every company; users stay (recruiter links go).
+
+        Unless `everything`, refuse (before deleting anything) when some of them were not
+        made by this command: a posting written in the admin (created_by set), or a
+        company not marked is_demo, with or without postings.
+        """
+        if not everything:
+            foreign_postings = Listing.objects.filter(
+                Q(company__is_demo=False) | Q(created_by__isnull=False)
+            ).count()
+            foreign_companies = Company.objects.filter(is_demo=False).count()
+            if foreign_postings or foreign_companies:
+                held = " and ".join(
+                    f"{n:,} {singular if n == 1 else plural}"
+                    for n, singular, plural in [
+                        (foreign_postings, "posting", "postings"),
+                        (foreign_companies, "company", "companies"),
+                    ]
+                    if n
+                )
+                raise CommandError(
+                    f"Refusing to reset: the database holds {held} that seed_demo did not "
+                    "create (written in the admin, or not marked as demo data). Nothing was "
+                    "deleted. Run with --reset-everything to delete them too."
+                )
         _delete_all(Listing)
         _delete_all(Company)
 
@@ -797,6 +839,7 @@ class Command(BaseCommand):
                     size=fields["size"],
                     headquarters=fields["headquarters"],
                     description=fields["description"],
+                    is_demo=True,  # lets a later --reset tell seeded data from real data
                 )
             )
         Company.objects.bulk_create(objects, batch_size=plan.batch_size)
