@@ -238,3 +238,18 @@ def prepare(
                 cursor.execute(f"VACUUM ANALYZE {table}")
     have_live = Listing.objects.live().count()
     return have_live, Listing.objects.count() - have_live
+
+
+def start(*, live: int, dead: int, say: Callable[[str], None]) -> tuple[BenchDatabase, int, int]:
+    """Point Django at the bench database, set it up, and make sure it holds the data.
+
+    Returns the database and its live and dead posting counts. Raises
+    BenchDatabaseError when no bench database can be used.
+    """
+    bench = configure()  # before django.setup(): settings read DATABASE_URL
+    import django
+
+    django.setup()
+    say(f"bench database: {bench.name} on the {bench.where}")
+    found_live, found_dead = prepare(bench, live=live, dead=dead, say=say)
+    return bench, found_live, found_dead

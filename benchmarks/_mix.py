@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from listings.search_codes import FUNCTION_ORDER, KPI_ORDER, LEVEL_ORDER, WORKPLACE_ORDER
+
 TITLE_WORDS = [
     "director",
     "vp",
@@ -126,21 +128,11 @@ CATEGORIES = [
     (OTHER_WORDS, 14),
 ]
 
-LEVELS = ["director", "senior_director", "vp"]
-FUNCTIONS = ["customer_service", "customer_experience", "customer_success", "contact_center"]
-WORKPLACES = ["onsite", "hybrid", "remote"]
-KPIS = [
-    "csat",
-    "nps",
-    "fcr",
-    "ces",
-    "aht",
-    "resolution_rate",
-    "sla",
-    "retention",
-    "cost_per_contact",
-    "enps",
-]
+# The codes of the search projection (a module that imports nothing of Django).
+LEVELS = list(LEVEL_ORDER)
+FUNCTIONS = list(FUNCTION_ORDER)
+WORKPLACES = list(WORKPLACE_ORDER)
+KPIS = list(KPI_ORDER)
 COUNTRIES = ["US", "GB", "DE", "CA", "FR", "NL", "IE", "ES", "AU", "IN", "PH", "MX", "BR", "SG"]
 LOCATIONS = ["London", "Austin", "Texas", "Berlin", "Toronto", "New York", "Dublin", "Paris"]
 SORTS = ["relevance", "newest", "salary"]

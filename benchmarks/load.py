@@ -262,20 +262,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        bench = _benchdb.configure()  # before django.setup(): settings read DATABASE_URL
+        _bench, live, dead = _benchdb.start(live=args.live, dead=args.dead, say=say)
     except _benchdb.BenchDatabaseError as exc:
         say(f"error: {exc}")
         return 2
-
-    import django
-
-    django.setup()
     from django.db import connections
 
     from listings.models import Industry
 
-    say(f"bench database: {bench.name} on the {bench.where}")
-    live, dead = _benchdb.prepare(bench, live=args.live, dead=args.dead, say=say)
     industries = list(Industry.objects.values_list("slug", flat=True))
     mix = _mix.query_mix(args.mix, args.mix_seed, industries)
     connections.close_all()  # gunicorn's workers open their own

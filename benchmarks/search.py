@@ -410,21 +410,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        bench = _benchdb.configure()  # before django.setup(): settings read DATABASE_URL
+        _bench, live, dead = _benchdb.start(live=args.live, dead=args.dead, say=say)
     except _benchdb.BenchDatabaseError as exc:
         say(f"error: {exc}")
         return 2
-
-    import django
-
-    django.setup()
     from django.test import Client
     from django.test.utils import setup_test_environment
 
     from listings.models import Industry
 
-    say(f"bench database: {bench.name} on the {bench.where}")
-    live, dead = _benchdb.prepare(bench, live=args.live, dead=args.dead, say=say)
     setup_test_environment()  # exposes response.context (result counts) to the client
     client = Client(HTTP_HOST="localhost")
     say(f"{live:,} live postings, {dead:,} closed or expired; times in ms, server side")

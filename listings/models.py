@@ -512,6 +512,7 @@ class SearchEntry(models.Model):
     company_id = models.BigIntegerField()
     date_posted = models.DateTimeField()
     valid_through = models.DateTimeField()
+    updated_at = models.DateTimeField()
     kpi_bits = models.IntegerField()
     # level, function and workplace in one small number (listings.search_codes.facet_code)
     facet_code = models.SmallIntegerField()
@@ -542,6 +543,7 @@ class SearchEntry(models.Model):
                 name="searchentry_salary",
             ),
             models.Index(fields=["company_id", "-date_posted"], name="searchentry_company"),
+            models.Index(fields=["company_id", "-updated_at"], name="searchentry_company_updated"),
             models.Index(fields=["valid_through"], name="searchentry_valid"),
         ]
 

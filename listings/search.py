@@ -114,14 +114,22 @@ def _count_sql(filterset: ListingFilter, industries) -> tuple[str, list, list[in
         if slug in chosen and bit is not None:
             imask |= 1 << bit
     bits = sorted({bit for _slug, _name, bit in industries if bit is not None})
-    sums = [f"sum((kpi_bits >> {i}) & 1)" for i in range(len(KPI_ORDER))]
-    sums += [f"sum(((industry_bits >> {b}) & 1)::int)" for b in bits]
+    kpi_sums = ", ".join(f"sum((kpi_bits >> {i}) & 1) AS k{i}" for i in range(len(KPI_ORDER)))
     title = "count(*) FILTER (WHERE title_match)" if has_q else "0"
+    # Two levels: the rows are grouped with their industry set as well (a few thousand
+    # groups at most), and the per-industry sums run over those groups, not the rows:
+    # a per-row sum for each industry would cost more than the whole scan.
+    inner = (
+        f"SELECT facet_code, (kpi_bits & %s) = %s AS k_ok, "  # noqa: S608
+        f"(%s = 0 OR (industry_bits & %s) <> 0) AS i_ok, industry_bits, count(*) AS n, "
+        f"{title} AS title_n, {kpi_sums} FROM ({base_sql}) AS base GROUP BY 1, 2, 3, 4"
+    )
+    outer = [f"sum(k{i})" for i in range(len(KPI_ORDER))]
+    outer += [f"sum(n) FILTER (WHERE (industry_bits >> {b}) & 1 = 1)" for b in bits]
     # Only integers and constant column names are formatted in; values are parameters.
     sql = (
-        f"SELECT facet_code, (kpi_bits & %s) = %s, "  # noqa: S608
-        f"(%s = 0 OR (industry_bits & %s) <> 0), count(*), {title}, {', '.join(sums)} "
-        f"FROM ({base_sql}) AS base GROUP BY 1, 2, 3"
+        f"SELECT facet_code, k_ok, i_ok, sum(n), sum(title_n), {', '.join(outer)} "  # noqa: S608
+        f"FROM ({inner}) AS g GROUP BY 1, 2, 3"
     )
     return sql, [kmask, kmask, imask, imask, *base_params], bits
 
@@ -133,7 +141,9 @@ def _fold(rows, filterset: ListingFilter, bits: list[int], industries) -> Counts
     slug_of_bit = {bit: slug for slug, _name, bit in industries if bit is not None}
     facets: dict[str, dict[str, int]] = {g: {} for g in FACET_GROUPS}
     total = title_total = 0
-    for code, k_ok, i_ok, n, title_n, *sums in rows:
+    for code, k_ok, i_ok, n, title_n, *raw in rows:
+        n, title_n = int(n), int(title_n or 0)
+        sums = [int(x or 0) for x in raw]  # numeric sums, NULL for an empty FILTER
         level, function, workplace = facet_parts(code)
         ok = {
             "level": not chosen["level"] or level in chosen["level"],
@@ -346,9 +356,11 @@ def _live_estimate() -> int:
     read_at, value = _LIVE_ESTIMATE
     if time.monotonic() - read_at > 60:
         with connection.cursor() as cursor:
+            # Never analysed yet (reltuples -1): a new, small table; count it.
             cursor.execute(
-                "SELECT greatest(reltuples, 1)::bigint FROM pg_class "
-                "WHERE oid = 'listings_searchentry'::regclass"
+                "SELECT greatest(CASE WHEN reltuples < 0 THEN "
+                "(SELECT count(*) FROM listings_searchentry) ELSE reltuples END, 1)::bigint "
+                "FROM pg_class WHERE oid = 'listings_searchentry'::regclass"
             )
             value = cursor.fetchone()[0]
         _LIVE_ESTIMATE[:] = [time.monotonic(), value]

@@ -97,13 +97,13 @@ class CompanySitemap(SiteUrlSitemap):
     limit = 1_000
 
     def items(self):
-        # Only companies with a live role; the page changes when the company changes or
-        # a role goes live (the newest live role's date, from the search projection).
+        # Only companies with a live role; the page changes when the company or a role
+        # does (the latest edit of its live roles, from the search projection's index).
         newest_role = (
             SearchEntry.objects.live()
             .filter(company_id=OuterRef("pk"))
-            .order_by("-date_posted")
-            .values("date_posted")[:1]
+            .order_by("-updated_at")
+            .values("updated_at")[:1]
         )
         return (
             Company.objects.annotate(roles_updated=Subquery(newest_role))
@@ -120,7 +120,7 @@ class CompanySitemap(SiteUrlSitemap):
             Company.objects.filter(
                 pk__in=SearchEntry.objects.live().values("company_id")
             ).aggregate(latest=Max("updated_at"))["latest"],
-            SearchEntry.objects.live().aggregate(latest=Max("date_posted"))["latest"],
+            Listing.objects.live().aggregate(latest=Max("updated_at"))["latest"],
         ]
         latest = [moment for moment in latest if moment is not None]
         return max(latest) if latest else None

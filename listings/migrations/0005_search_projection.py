@@ -43,7 +43,8 @@ _KPIS = "ARRAY[" + ", ".join(f"'{k}'" for k in KPI_ORDER) + "]::text[]"
 
 # The entry of each row of {source} that belongs in the projection.
 ENTRY_COLUMNS = (
-    "listing_id, industry_bits, company_id, date_posted, valid_through, kpi_bits, facet_code, "
+    "listing_id, industry_bits, company_id, date_posted, valid_through, updated_at, kpi_bits, "
+    "facet_code, "
     "title_vector, salary_max_annual, team_size, min_leadership_years, level, function, "
     "workplace, country, city, region, applicant_countries, match_vector"
 )
@@ -66,7 +67,7 @@ ENTRY_SELECT = f"""
 SELECT n.id,
   (SELECT coalesce(bit_or(1::bigint << i.bit), 0) FROM listings_industry i
     WHERE i.slug = ANY(n.industries) AND i.bit IS NOT NULL),
-  n.company_id, n.date_posted, n.valid_through,
+  n.company_id, n.date_posted, n.valid_through, n.updated_at,
   (SELECT coalesce(bit_or(1 << (array_position({_KPIS}, c::text) - 1)), 0)
     FROM unnest(n.kpi_codes) AS c WHERE array_position({_KPIS}, c::text) IS NOT NULL),
   {FACET_CODE},
@@ -246,6 +247,7 @@ class Migration(migrations.Migration):
                 ("company_id", models.BigIntegerField()),
                 ("date_posted", models.DateTimeField()),
                 ("valid_through", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
                 ("kpi_bits", models.IntegerField()),
                 ("facet_code", models.SmallIntegerField()),
                 ("title_vector", django.contrib.postgres.search.SearchVectorField()),
@@ -309,6 +311,12 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="searchentry",
             index=models.Index(fields=["company_id", "-date_posted"], name="searchentry_company"),
+        ),
+        migrations.AddIndex(
+            model_name="searchentry",
+            index=models.Index(
+                fields=["company_id", "-updated_at"], name="searchentry_company_updated"
+            ),
         ),
         migrations.AddIndex(
             model_name="searchentry",

@@ -741,6 +741,10 @@ class Command(BaseCommand):
         # Later steps (candidates, alert subscriptions) go here, after the postings.
         # COPY sends no post_save signals: say once that the postings changed.
         transaction.on_commit(bump_generation)
+        if not connection.in_atomic_block:
+            # Plans of the search (listings/search.py) read the projection's statistics.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE listings_searchentry")
         elapsed = time.monotonic() - started
         live, expired, closed = (counts.by_state[s] for s in (LIVE, EXPIRED, CLOSED))
         self.stdout.write(
