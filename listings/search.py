@@ -276,6 +276,8 @@ def live_counts(industries=None) -> Counts:
             sums[(kind, key)] = int(n)
     facets: dict[str, dict[str, int]] = {g: {} for g in FACET_GROUPS}
     for (kind, key), n in sums.items():
+        if not n:  # an option no live posting has (shown as 0 all the same)
+            continue
         if kind == "f":
             parts = zip(("level", "function", "workplace"), facet_parts(key), strict=True)
             for group, value in parts:
