@@ -314,7 +314,7 @@ def count_results(filterset: ListingFilter) -> int:
     except EmptyResultSet:  # a query of stop words only: nothing matches
         return 0
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        plan = PLAN_GIN if filterset.query_text else None
+        plan = {**PLAN_GIN, **PARALLEL} if filterset.query_text else PARALLEL
         count_sql = f"SELECT count(*) FROM ({sql}) AS r"  # noqa: S608 - SQL from the ORM
         return _steered(cursor, count_sql, list(params), plan)[0][0]
 
