@@ -253,3 +253,16 @@ def start(*, live: int, dead: int, say: Callable[[str], None]) -> tuple[BenchDat
     say(f"bench database: {bench.name} on the {bench.where}")
     found_live, found_dead = prepare(bench, live=live, dead=dead, say=say)
     return bench, found_live, found_dead
+
+
+def say(text: str = "") -> None:
+    """Print a line at once (benchmarks report while they run)."""
+    print(text, flush=True)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The interpolated percentile `pct` (0-100) of the values."""
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * pct / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)

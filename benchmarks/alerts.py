@@ -44,6 +44,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from benchmarks import _benchdb  # noqa: E402
+from benchmarks._benchdb import percentile, say  # noqa: E402
 
 BENCH = _benchdb.configure()  # before django.setup(): settings read DATABASE_URL
 
@@ -64,17 +65,6 @@ from listings.models import Listing  # noqa: E402
 
 QUEUE = "alerts-benchmark"  # the benchmark worker listens here only: no stray tasks
 BENCH_PREFIX = "alerts-bench-"
-
-
-def say(text: str) -> None:
-    print(text, flush=True)
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * pct / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 # --------------------------------------------------------------------------- data

@@ -41,19 +41,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from benchmarks import _benchdb, _mix  # noqa: E402
+from benchmarks._benchdb import percentile, say  # noqa: E402
 
 HOST = "127.0.0.1"  # the only address this script talks to
-
-
-def say(text: str = "") -> None:
-    print(text, flush=True)
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * pct / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def free_port() -> int:

@@ -39,6 +39,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from benchmarks import _benchdb, _mix  # noqa: E402
+from benchmarks._benchdb import percentile, say  # noqa: E402
 
 PARTS = ("kinds", "mix", "pages")
 WARMUP = 3
@@ -51,22 +52,11 @@ class BenchError(RuntimeError):
     pass
 
 
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * pct / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
 def spread(values: list[float]) -> str:
     """p50, p95 and max, aligned."""
     if not values:
         return f"{'-':>8} {'-':>8} {'-':>8}"
     return f"{percentile(values, 50):>8.1f} {percentile(values, 95):>8.1f} {max(values):>8.1f}"
-
-
-def say(text: str = "") -> None:
-    print(text, flush=True)
 
 
 # --------------------------------------------------------------------------- timing
