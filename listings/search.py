@@ -328,13 +328,6 @@ def newest_ids(filterset: ListingFilter, limit: int) -> list[int]:
     return _part_ids(newest, 0, limit, size=total, live=_live_estimate(), q=True)
 
 
-def facet_counts(filterset: ListingFilter) -> tuple[int, dict[str, list[FacetOption]]]:
-    """Total results and, per facet option, how many results choosing it would give."""
-    industries = _industries()
-    counts = count_search(filterset, industries)
-    return counts.total, _facet_options(filterset, counts, industries)
-
-
 def _facet_options(filterset, counts: Counts, industries) -> dict[str, list[FacetOption]]:
     cleaned = filterset.cleaned
     labels = {
@@ -514,7 +507,6 @@ __all__ = [
     "Sort",
     "count_results",
     "count_search",
-    "facet_counts",
     "industry_choices",
     "newest_ids",
     "run_search",
