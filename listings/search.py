@@ -126,9 +126,12 @@ def _count_sql(filterset: ListingFilter, industries) -> tuple[str, list, list[in
     # Two levels: the rows are grouped with their industry set as well (a few thousand
     # groups at most), and the per-industry sums run over those groups, not the rows:
     # a per-row sum for each industry would cost more than the whole scan.
+    # Without a KPI or industry choice the tests are constant: no work per row.
+    k_ok, k_params = ("(kpi_bits & %s) = %s", [kmask, kmask]) if kmask else ("true", [])
+    i_ok, i_params = ("(industry_bits & %s) <> 0", [imask]) if imask else ("true", [])
     inner = (
-        f"SELECT facet_code, (kpi_bits & %s) = %s AS k_ok, "  # noqa: S608
-        f"(%s = 0 OR (industry_bits & %s) <> 0) AS i_ok, industry_bits, count(*) AS n, "
+        f"SELECT facet_code, {k_ok} AS k_ok, {i_ok} AS i_ok, "  # noqa: S608
+        f"industry_bits, count(*) AS n, "
         f"{title} AS title_n, {kpi_sums} FROM ({base_sql}) AS base GROUP BY 1, 2, 3, 4"
     )
     outer = [f"sum(k{i})" for i in range(len(KPI_ORDER))]
@@ -138,7 +141,7 @@ def _count_sql(filterset: ListingFilter, industries) -> tuple[str, list, list[in
         f"SELECT facet_code, k_ok, i_ok, sum(n), sum(title_n), {', '.join(outer)} "  # noqa: S608
         f"FROM ({inner}) AS g GROUP BY 1, 2, 3"
     )
-    return sql, [kmask, kmask, imask, imask, *base_params], bits
+    return sql, [*k_params, *i_params, *base_params], bits
 
 
 def _fold(rows, filterset: ListingFilter, bits: list[int], industries) -> Counts:
