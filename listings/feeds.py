@@ -30,7 +30,6 @@ class FeedSearch:
 
     queryset: QuerySet
     query_string: str
-    ids: list[int]
 
 
 def newest_matching(request: HttpRequest) -> list[int]:
@@ -49,9 +48,8 @@ class ListingsFeed(Feed):
 
     def get_object(self, request: HttpRequest, *args, **kwargs) -> FeedSearch:
         params = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
-        ids = newest_matching(request)
-        queryset = Listing.objects.filter(pk__in=ids)
-        return FeedSearch(queryset=queryset, query_string=urlencode(params), ids=ids)
+        queryset = Listing.objects.filter(pk__in=newest_matching(request))
+        return FeedSearch(queryset=queryset, query_string=urlencode(params))
 
     def items(self, obj: FeedSearch):
         # Always newest first: a feed reader shows what is new, whatever `sort` says.

@@ -34,16 +34,15 @@ def search_query(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
+def current_q(prefix: str = "") -> models.Q:
+    """The clock's part of "live": already posted and not past valid_through."""
+    now = timezone.now()
+    return models.Q(**{f"{prefix}date_posted__lte": now, f"{prefix}valid_through__gt": now})
+
+
 def live_q(prefix: str = "") -> models.Q:
     """The condition "live" (published, posted, not expired), optionally through a relation."""
-    now = timezone.now()
-    return models.Q(
-        **{
-            f"{prefix}status": "published",
-            f"{prefix}date_posted__lte": now,
-            f"{prefix}valid_through__gt": now,
-        }
-    )
+    return models.Q(**{f"{prefix}status": "published"}) & current_q(prefix)
 
 
 class ListingQuerySet(models.QuerySet):
@@ -116,8 +115,7 @@ class SearchEntryQuerySet(models.QuerySet):
 
     def live(self) -> SearchEntryQuerySet:
         """Already posted and not past valid_through (every entry is of a published posting)."""
-        now = timezone.now()
-        return self.filter(date_posted__lte=now, valid_through__gt=now)
+        return self.filter(current_q())
 
     def search(self, text: str) -> SearchEntryQuerySet:
         """Full-text match through the match vector's GIN index, annotated with `title_match`.

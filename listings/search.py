@@ -74,10 +74,6 @@ class Counts:
     facets: dict[str, dict[str, int]]
 
 
-def _industries() -> list[tuple[str, str, int | None]]:
-    return industry_rows()
-
-
 # Which scans a statement may use (transaction-local settings, sent in the same round
 # trip as the statement they steer, so the plan never depends on the planner's guess).
 PLAN_GIN = {"enable_seqscan": "off", "enable_indexscan": "off"}  # bitmap of matches
@@ -216,6 +212,17 @@ def _cache_set(key: str, value) -> None:
         logger.warning("search cache unavailable", exc_info=True)
 
 
+def _has_criteria(filterset: ListingFilter) -> bool:
+    """Whether anything but the order narrows the search (else: the maintained counts)."""
+    return bool(set(filterset.cleaned) - {"sort"})
+
+
+def _count_plan(filterset: ListingFilter) -> dict[str, str]:
+    # Words are matched through the GIN bitmap, never by reading each row's vector
+    # (the plan the planner picks for common words, at 20x the cost).
+    return {**PLAN_GIN, **PARALLEL} if filterset.query_text else PARALLEL
+
+
 def count_search(filterset: ListingFilter, industries=None) -> Counts:
     """The exact total, tier-1 count and facet numbers of a search, in one statement.
 
@@ -224,8 +231,8 @@ def count_search(filterset: ListingFilter, industries=None) -> Counts:
     would add; for the AND group (KPIs) it applies everything, so it shows what
     would remain. Kept in the cache for a minute (and until any posting changes).
     """
-    industries = _industries() if industries is None else industries
-    if not set(filterset.cleaned) - {"sort"}:
+    industries = industry_rows() if industries is None else industries
+    if not _has_criteria(filterset):
         return live_counts(industries)
     generation = _cache_get(GENERATION_KEY, 0)
     key = f"counts:{generation}:{_criteria_key(filterset)}"
@@ -236,27 +243,22 @@ def count_search(filterset: ListingFilter, industries=None) -> Counts:
         except EmptyResultSet:  # a query of stop words only: nothing matches
             return Counts(total=0, title_total=0, facets={g: {} for g in FACET_GROUPS})
         with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-            # Words are matched through the GIN bitmap, never by reading each row's
-            # vector (the plan the planner picks for common words, at 20x the cost).
-            plan = {**PLAN_GIN, **PARALLEL} if filterset.query_text else PARALLEL
-            rows = _steered(cursor, sql, params, plan)
+            rows = _steered(cursor, sql, params, _count_plan(filterset))
         counts = _fold(rows, filterset, bits, industries)
         _cache_set(key, counts)
     return counts
 
 
-# The maintained sums, less what each entry the clock has made stale contributed.
+# The maintained sums, less what each entry the clock has made stale contributed (the
+# options of an entry are the same SQL function the counting trigger uses, migration 0006).
 _LIVE_COUNTS_SQL = """
 WITH stale AS (
   SELECT facet_code, kpi_bits, industry_bits FROM listings_searchentry
    WHERE valid_through <= %s OR date_posted > %s)
 SELECT kind, key, sum(n) FROM (
   SELECT kind, key, n FROM listings_searchcount
-  UNION ALL SELECT 't', 0, -1 FROM stale
-  UNION ALL SELECT 'f', facet_code, -1 FROM stale
-  UNION ALL SELECT 'k', b, -1 FROM stale, generate_series(0, 30) AS b WHERE (kpi_bits >> b) & 1 = 1
-  UNION ALL SELECT 'i', b, -1 FROM stale, generate_series(0, 62) AS b
-    WHERE (industry_bits >> b) & 1 = 1
+  UNION ALL SELECT o.kind, o.key, -1 FROM stale,
+    LATERAL listings_searchentry_options(stale.facet_code, stale.kpi_bits, stale.industry_bits) o
 ) AS d GROUP BY 1, 2
 """
 
@@ -268,7 +270,7 @@ def live_counts(industries=None) -> Counts:
     entries the clock has made stale since the last prune (`maintain_search`) are
     taken off one by one.
     """
-    industries = _industries() if industries is None else industries
+    industries = industry_rows() if industries is None else industries
     slug_of_bit = {bit: slug for slug, _name, bit in industries if bit is not None}
     kpi_of_bit = dict(enumerate(KPI_ORDER))
     sums: dict[tuple[str, int], int] = {}
@@ -310,16 +312,15 @@ def prune_search_entries() -> int:
 
 def count_results(filterset: ListingFilter) -> int:
     """The exact number of live postings a projection FilterSet matches (no facets)."""
-    if not set(filterset.cleaned) - {"sort"}:
+    if not _has_criteria(filterset):
         return live_counts().total
     try:
         sql, params = filterset.qs.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # a query of stop words only: nothing matches
         return 0
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        plan = {**PLAN_GIN, **PARALLEL} if filterset.query_text else PARALLEL
         count_sql = f"SELECT count(*) FROM ({sql}) AS r"  # noqa: S608 - SQL from the ORM
-        return _steered(cursor, count_sql, list(params), plan)[0][0]
+        return _steered(cursor, count_sql, list(params), _count_plan(filterset))[0][0]
 
 
 def newest_ids(filterset: ListingFilter, limit: int) -> list[int]:
@@ -389,11 +390,10 @@ def _part_ids(ordered: QuerySet, start: int, stop: int, *, size: int, live: int,
 
 def _page_ids(filterset: ListingFilter, counts: Counts, start: int, stop: int) -> list[int]:
     """The listing ids of results [start, stop) in the documented order."""
-    ordered = filterset.ordered()
     live = _live_estimate()
     q = bool(filterset.query_text)
     if filterset.sort_order != Sort.RELEVANCE:
-        return _part_ids(ordered, start, stop, size=counts.total, live=live, q=q)
+        return _part_ids(filterset.ordered(), start, stop, size=counts.total, live=live, q=q)
     # Relevance: tier 1 (title and company satisfy the query), then tier 2, each newest first.
     tier1, tier2 = counts.title_total, counts.total - counts.title_total
     newest = filterset.qs.order_by("-date_posted", "-pk")
@@ -411,7 +411,7 @@ def _page_ids(filterset: ListingFilter, counts: Counts, start: int, stop: int) -
     return ids
 
 
-class _CountedPaginator(Paginator):
+class CountedPaginator(Paginator):
     """A paginator that trusts a count we already have instead of running COUNT(*)."""
 
     def __init__(self, object_list, per_page, *, count: int):
@@ -442,10 +442,10 @@ def run_search(
     adds to the Listing rows of the page (e.g. match scores); `ordered`, a Listing
     queryset already in order, replaces the projection's order (sort=match).
     """
-    industries = _industries()
+    industries = industry_rows()
     with transaction.atomic():  # one transaction for the steered statements
         counts = count_search(filterset, industries)
-        paginator = _CountedPaginator([], per_page, count=min(counts.total, per_page * MAX_PAGE))
+        paginator = CountedPaginator([], per_page, count=min(counts.total, per_page * MAX_PAGE))
         number = _page_number(paginator, page_number)
         start = (number - 1) * per_page
         stop = min(start + per_page, paginator.count)
@@ -454,15 +454,22 @@ def run_search(
         else:
             ids = _page_ids(filterset, counts, start, stop) if stop > start else []
     facets = _facet_options(filterset, counts, industries)
-    rows_qs = Listing.objects.filter(pk__in=ids).with_company()
+    rows = Listing.objects.with_company()
     if decorate is not None:
-        rows_qs = decorate(rows_qs)
-    rows = {row.pk: row for row in rows_qs} if ids else {}
-    page = Page([rows[pk] for pk in ids if pk in rows], number, paginator)
+        rows = decorate(rows)
+    page = Page(in_order(rows, ids), number, paginator)
     headlines = {}
     if filterset.query_text and page.object_list:
         headlines = _headlines(filterset.query_text, [listing.pk for listing in page.object_list])
     return SearchResults(filterset, page, counts.total, facets, headlines)
+
+
+def in_order(queryset: QuerySet, ids: list[int]) -> list:
+    """The rows of `queryset` with these ids, in the order of the ids (one query)."""
+    if not ids:
+        return []
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def _headlines(text: str, ids: list[int]) -> dict[int, str]:
@@ -506,10 +513,12 @@ def search_filterset(data, *, request=None) -> ListingFilter:
 
 __all__ = [
     "PER_PAGE",
+    "CountedPaginator",
     "SearchResults",
     "Sort",
     "count_results",
     "count_search",
+    "in_order",
     "industry_choices",
     "newest_ids",
     "run_search",

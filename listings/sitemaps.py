@@ -22,7 +22,7 @@ from django.utils.html import escape
 from django.utils.http import http_date
 
 from listings.models import Company, Listing, SearchEntry
-from listings.search import live_counts
+from listings.search import CountedPaginator, live_counts
 
 SECTION_URL_NAME = "sitemap-section"
 
@@ -55,14 +55,6 @@ class StaticSitemap(SiteUrlSitemap):
         return self.lastmod("listings:home")
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told its count (from the maintained counts) instead of counting."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count
-
-
 class ListingSitemap(SiteUrlSitemap):
     changefreq = "weekly"
     # Smaller section pages than the 50,000 allowed: each one renders in milliseconds.
@@ -73,7 +65,7 @@ class ListingSitemap(SiteUrlSitemap):
 
     @property
     def paginator(self) -> Paginator:
-        return _CountedPaginator(self._items(), self.limit, count=live_counts().total)
+        return CountedPaginator(self._items(), self.limit, count=live_counts().total)
 
     def location(self, item: Listing) -> str:
         # One reverse() for the section, not one per URL.

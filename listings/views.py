@@ -10,7 +10,7 @@ from django.utils.cache import patch_cache_control
 
 from listings.choices import Level, Status
 from listings.models import Company, Industry, Listing, SearchEntry
-from listings.search import live_counts
+from listings.search import in_order, live_counts
 
 HOME_NEWEST = 10
 COMPANY_PAGE_SIZE = 20
@@ -82,9 +82,7 @@ def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(entries.values_list("pk", flat=True), COMPANY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    ids = list(page.object_list)
-    rows = {row.pk: row for row in Listing.objects.filter(pk__in=ids).with_company()}
-    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    page.object_list = in_order(Listing.objects.with_company(), list(page.object_list))
     return render(
         request,
         "listings/company_detail.html",

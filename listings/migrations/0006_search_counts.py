@@ -4,18 +4,30 @@
 
 from django.db import migrations, models
 
+# The options one entry counts toward: the total, its level-function-workplace code,
+# each KPI bit and each industry bit it has. One definition, read by the trigger below
+# and by listings.search.live_counts (for the entries the clock has made stale).
+OPTIONS = """
+CREATE OR REPLACE FUNCTION listings_searchentry_options(
+  facet_code smallint, kpi_bits integer, industry_bits bigint
+) RETURNS TABLE (kind text, key integer)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT 't', 0
+  UNION ALL SELECT 'f', facet_code
+  UNION ALL SELECT 'k', b FROM generate_series(0, 30) AS b WHERE (kpi_bits >> b) & 1 = 1
+  UNION ALL SELECT 'i', b FROM generate_series(0, 62) AS b WHERE (industry_bits >> b) & 1 = 1
+$$;
+"""
+
 # Per statement on the projection: +1 per option of each new row, -1 per option of each
 # old one, summed into at most one delta row per option (kind, key).
 DELTAS = """
-  SELECT 't', 0, sign FROM rows
-  UNION ALL SELECT 'f', facet_code, sign FROM rows
-  UNION ALL SELECT 'k', b, sign FROM rows, generate_series(0, 30) AS b
-    WHERE (kpi_bits >> b) & 1 = 1
-  UNION ALL SELECT 'i', b, sign FROM rows, generate_series(0, 62) AS b
-    WHERE (industry_bits >> b) & 1 = 1
+  SELECT o.kind, o.key, rows.sign FROM rows,
+    LATERAL listings_searchentry_options(rows.facet_code, rows.kpi_bits, rows.industry_bits) AS o
 """
 
 FORWARD = f"""
+{OPTIONS}
 CREATE OR REPLACE FUNCTION listings_searchcount_delta() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -65,6 +77,7 @@ DROP TRIGGER IF EXISTS listings_searchcount_insert_trg ON listings_searchentry;
 DROP TRIGGER IF EXISTS listings_searchcount_update_trg ON listings_searchentry;
 DROP TRIGGER IF EXISTS listings_searchcount_delete_trg ON listings_searchentry;
 DROP FUNCTION IF EXISTS listings_searchcount_delta();
+DROP FUNCTION IF EXISTS listings_searchentry_options(smallint, integer, bigint);
 """
 
 
