@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from alerts import matching, services
 from alerts.models import Delivery, MatchJob, Subscription
+from outbox.models import Email
+from outbox.services import enqueue_send
 
 
 class OperatorOnly:
@@ -73,7 +75,8 @@ class DeliveryState(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("unsent", "Not sent yet"),
-            ("failing", "Failing (last attempt had an error)"),
+            ("pending", "Not composed yet"),
+            ("failing", "Failing (its email's last attempt had an error)"),
             ("sent", "Sent"),
             ("skipped", "Skipped"),
         ]
@@ -82,8 +85,10 @@ class DeliveryState(admin.SimpleListFilter):
         value = self.value()
         if value == "unsent":
             return queryset.unsent()
+        if value == "pending":
+            return queryset.pending()
         if value == "failing":
-            return queryset.unsent().exclude(last_error="")
+            return queryset.unsent().exclude(email__last_error="").exclude(email=None)
         if value == "sent":
             return queryset.sent()
         if value == "skipped":
@@ -100,13 +105,13 @@ class DeliveryAdmin(OperatorOnly, admin.ModelAdmin):
         "created_at",
         "sent_at",
         "skip_reason",
-        "attempts",
+        "email_state",
         "short_error",
     )
     list_filter = (DeliveryState, "skip_reason")
     search_fields = ("subscription__email",)
-    list_select_related = ("subscription", "listing", "listing__company")
-    raw_id_fields = ("subscription", "listing")
+    list_select_related = ("subscription", "listing", "listing__company", "email")
+    raw_id_fields = ("subscription", "listing", "email")
     actions = ("retry_now",)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
@@ -115,17 +120,27 @@ class DeliveryAdmin(OperatorOnly, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Delivery._meta.fields]
 
+    @admin.display(description="Email")
+    def email_state(self, obj: Delivery) -> str:
+        return obj.email.state if obj.email_id else "not composed"
+
     @admin.display(description="Last error")
     def short_error(self, obj: Delivery) -> str:
-        return obj.last_error[:80]
+        return obj.email.last_error[:80] if obj.email_id else ""
 
     @admin.action(description="Send the selected unsent deliveries now")
     def retry_now(self, request: HttpRequest, queryset: QuerySet) -> None:
         rows = queryset.unsent()
-        ids = sorted(set(rows.values_list("subscription_id", flat=True)))
-        rows.update(next_attempt_at=timezone.now())
-        services.enqueue_sends(ids)
-        messages.success(request, f"Queued {len(ids)} email(s).")
+        pending = rows.filter(email=None)
+        ids = sorted(set(pending.values_list("subscription_id", flat=True)))
+        pending.update(next_attempt_at=timezone.now())
+        services.enqueue_compose(ids)
+        email_ids = sorted(set(rows.exclude(email=None).values_list("email_id", flat=True)))
+        Email.objects.filter(pk__in=email_ids, claimed_at=None).update(
+            next_attempt_at=timezone.now()
+        )
+        enqueue_send(email_ids)
+        messages.success(request, f"Queued {len(ids) + len(email_ids)} email(s).")
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "health": services.delivery_health()}

@@ -7,4 +7,12 @@ class AlertsConfig(AppConfig):
     verbose_name = "Job alerts"
 
     def ready(self) -> None:
-        from alerts import signals  # noqa: F401 - connects the receivers
+        from alerts import services, signals  # noqa: F401 - connects the receivers
+        from outbox import kinds
+
+        kinds.register(
+            kinds.Kind.ALERT,
+            on_sent=services.alert_emails_sent,
+            on_failed=services.alert_emails_failed,
+        )
+        kinds.register(kinds.Kind.ALERT_CONFIRMATION)

@@ -4,8 +4,9 @@ A Subscription keeps its criteria in plain columns (arrays for the multi-valued
 parameters, integers for thresholds, the keywords with their tsquery) so that the
 database can test every subscription against a posting in one set-based query
 (reverse matching, alerts/matching.py). A Delivery is one (subscription, posting)
-pair, written before any email goes out and unique, so a posting reaches an alert
-at most once and a crash never loses it. A MatchJob records that a posting went
+pair, written before any email is composed and unique, so a posting reaches an
+alert at most once and a crash never loses it; the email itself goes through the
+outbox (outbox.models.Email) like every other email. A MatchJob records that a posting went
 live and its instant alerts still have to be found (a transactional outbox: it is
 written in the publishing transaction, so a broker outage cannot lose it).
 """
@@ -301,18 +302,21 @@ class MatchJob(models.Model):
 
 
 class Delivery(models.Model):
-    """One posting due to one alert: the outbox row, unique per (subscription, listing).
+    """One posting due to one alert, unique per (subscription, listing).
 
-    Sending claims rows (claimed_at/claim_token), sends outside any transaction and
-    then sets sent_at. A row whose posting left the site, or whose alert stopped,
-    before it was sent is skipped (skipped_at, skip_reason) rather than sent.
-    `next_attempt_at` tells the sweeper when it may enqueue the row again.
+    Composing takes a subscription's pending rows (row locks, one transaction), renders
+    one email for them and puts it in the outbox (outbox.Email) in that same
+    transaction, linking the rows to it; the outbox sends it and sets sent_at here. A
+    row whose posting left the site, or whose alert stopped, before it was composed
+    is skipped (skipped_at, skip_reason) rather than sent. `next_attempt_at` tells the
+    sweeper when it may enqueue a pending row's composing again.
     """
 
     class Skip(models.TextChoices):
         NOT_LIVE = "not_live", "Posting no longer open"
         STOPPED = "stopped", "Alert paused or unsubscribed"
         REFUSED = "refused", "Address refused by the mail server"
+        GIVEN_UP = "given_up", "Mail server unavailable for days"
 
     # no index of its own: the unique (subscription, listing) index serves it
     subscription = models.ForeignKey(
@@ -321,10 +325,9 @@ class Delivery(models.Model):
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(db_default=Now())
     next_attempt_at = models.DateTimeField(db_default=Now())
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim_token = models.UUIDField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(db_default=0, default=0)
-    last_error = models.TextField(db_default="", default="", blank=True)
+    email = models.ForeignKey(
+        "outbox.Email", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     skipped_at = models.DateTimeField(null=True, blank=True)
     skip_reason = models.CharField(
@@ -341,8 +344,8 @@ class Delivery(models.Model):
         indexes = [
             models.Index(
                 fields=["next_attempt_at"],
-                name="alert_delivery_due",
-                condition=Q(sent_at=None, skipped_at=None),
+                name="alert_delivery_pending",
+                condition=Q(email=None, skipped_at=None),
             ),
         ]
 
@@ -355,4 +358,6 @@ class Delivery(models.Model):
             return "sent"
         if self.skipped_at:
             return "skipped"
+        if self.email_id:
+            return "queued"
         return "pending"

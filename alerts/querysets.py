@@ -6,13 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
-
-
-def claim_lease() -> timedelta:
-    """How long a claim protects a row; past it, the claimer is presumed dead."""
-    return timedelta(seconds=settings.ALERTS_CLAIM_LEASE_SECONDS)
 
 
 class SubscriptionQuerySet(models.QuerySet):
@@ -39,32 +33,20 @@ class SubscriptionQuerySet(models.QuerySet):
         age = timedelta(seconds=settings.ALERTS_CONFIRM_MAX_AGE_SECONDS)
         return self.filter(status="pending", created_at__lt=now - age)
 
-    def confirmation_unsent(self, now: datetime) -> SubscriptionQuerySet:
-        """Pending subscriptions whose confirmation email was never sent (broker down?)."""
-        grace = timedelta(seconds=settings.ALERTS_SWEEP_GRACE_SECONDS)
-        age = timedelta(seconds=settings.ALERTS_CONFIRM_MAX_AGE_SECONDS)
-        return self.filter(
-            status="pending",
-            confirmation_sent_at=None,
-            created_at__lt=now - grace,
-            created_at__gt=now - age,
-        )
-
 
 class DeliveryQuerySet(models.QuerySet):
     def unsent(self) -> DeliveryQuerySet:
         """Neither sent nor skipped: still owed to the subscriber."""
         return self.filter(sent_at=None, skipped_at=None)
 
-    def claimable(self, now: datetime | None = None) -> DeliveryQuerySet:
-        """Unsent and not held by a live claim (never claimed, or the claim's lease ran out)."""
-        now = now or timezone.now()
-        return self.unsent().filter(Q(claimed_at=None) | Q(claimed_at__lt=now - claim_lease()))
+    def pending(self) -> DeliveryQuerySet:
+        """Not yet composed into an email, nor skipped."""
+        return self.filter(email=None, skipped_at=None)
 
     def due(self, now: datetime | None = None) -> DeliveryQuerySet:
-        """Claimable rows the sweeper may enqueue now (their next attempt time has come)."""
+        """Pending rows the sweeper may enqueue now (their next attempt time has come)."""
         now = now or timezone.now()
-        return self.claimable(now).filter(next_attempt_at__lte=now)
+        return self.pending().filter(next_attempt_at__lte=now)
 
     def sent(self) -> DeliveryQuerySet:
         """Delivered to the mail server."""

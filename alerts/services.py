@@ -1,4 +1,4 @@
-"""Alert workflows: subscribing, matching new postings, digests and sending the outbox.
+"""Alert workflows: subscribing, matching new postings, digests and composing the emails.
 
 Delivery is exactly once per (subscription, posting) as far as our side can make it:
 
@@ -6,48 +6,44 @@ Delivery is exactly once per (subscription, posting) as far as our side can make
    commit a task records one Delivery row per matching instant alert. Digests
    (beat) record rows for postings that went live since each alert's watermark.
    Rows are unique per (subscription, posting): a rerun adds nothing.
-2. A sender claims a subscription's unsent rows with one conditional UPDATE (the
-   row count says what it owns), sends one email per subscription outside any
-   transaction, and marks the rows sent right after the server accepts it.
-3. On a mail-server failure the claim is released with a backoff time; the task
-   retries, and the sweeper (beat, every minute) re-enqueues rows that are due and
-   unclaimed, or whose claimer died (the claim lease ran out).
+2. A composer locks a subscription's pending rows, renders one email for them and
+   writes it to the outbox in the same transaction, linking the rows to it: a crash
+   rolls both back, a rerun finds nothing pending.
+3. The outbox (outbox/services.py) sends it like every other email: claimed with a
+   lease, sent outside any transaction, marked sent; its sweeper takes over what a
+   dead sender abandoned. Its hooks mark the rows sent, or skipped if the server
+   refused the address for good.
 
 The one window left is the mail server accepting a message and the worker dying
-before its UPDATE; each message carries a Message-ID derived from its rows, so a
-resend after such a crash is recognisable as the same message.
+before its UPDATE: the outbox sends it again with the same Message-ID.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import smtplib
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import get_connection
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from alerts import matching
 from alerts.models import DIGEST_PERIOD, Delivery, Frequency, Kind, MatchJob, Status, Subscription
-from alerts.querysets import claim_lease
 from listings.models import Listing
+from outbox.kinds import Kind as EmailKind
+from outbox.models import Email
+from outbox.services import email_enqueue, emails_cancel, send_on_commit
 
 logger = logging.getLogger(__name__)
 
-SEND_BATCH = 50  # subscriptions per send task: one SMTP connection, a few seconds of work
+COMPOSE_BATCH = 50  # subscriptions per compose task (one short transaction)
 DIGEST_CHUNK = 5_000  # subscriptions per digest statement (one short transaction each)
 SWEEP_LIMIT = 20_000  # rows the sweeper re-enqueues per run
 DIGEST_OVERLAP_SECONDS = 600  # a publishing transaction open across a digest is still seen
-MAX_POSTINGS_PER_EMAIL = 50
-RETRY_BASE_SECONDS = 30
-RETRY_MAX_SECONDS = 1800
 
 
 # --------------------------------------------------------------------------- enqueueing
@@ -63,31 +59,25 @@ def _enqueue(task, *args) -> bool:
     return True
 
 
-def enqueue_sends(subscription_ids: list[int]) -> int:
-    """Enqueue send tasks for these subscriptions, SEND_BATCH per task."""
-    from alerts.tasks import send_alerts
+def enqueue_compose(subscription_ids: list[int]) -> int:
+    """Enqueue compose tasks for these subscriptions, COMPOSE_BATCH per task."""
+    from alerts.tasks import compose_alerts
 
     ids = sorted(set(subscription_ids))
-    batches = [ids[i : i + SEND_BATCH] for i in range(0, len(ids), SEND_BATCH)]
+    batches = [ids[i : i + COMPOSE_BATCH] for i in range(0, len(ids), COMPOSE_BATCH)]
     for batch in batches:
-        _enqueue(send_alerts, batch)
+        _enqueue(compose_alerts, batch)
     return len(batches)
 
 
-def enqueue_sends_on_commit(subscription_ids: list[int]) -> None:
+def enqueue_compose_on_commit(subscription_ids: list[int]) -> None:
     if subscription_ids:
         ids = list(subscription_ids)
-        transaction.on_commit(lambda: enqueue_sends(ids))
+        transaction.on_commit(lambda: enqueue_compose(ids))
 
 
 def _grace(now: datetime) -> datetime:
     return now + timedelta(seconds=settings.ALERTS_SWEEP_GRACE_SECONDS)
-
-
-def backoff(attempts: int) -> timedelta:
-    """Wait before the sweeper tries a failed row again: 30 s, 1 min, 2 min … 30 min."""
-    seconds = RETRY_BASE_SECONDS * 2 ** max(0, min(attempts - 1, 12))
-    return timedelta(seconds=min(seconds, RETRY_MAX_SECONDS))
 
 
 # --------------------------------------------------------------------------- subscribing
@@ -167,9 +157,8 @@ def subscription_request(
 
     Whatever the address (new, known, already subscribed), the same thing happens:
     a pending subscription and a confirmation email, so the answer reveals nothing.
+    The email is put in the outbox in this transaction.
     """
-    from alerts.tasks import send_confirmation
-
     now = now or timezone.now()
     subscription = Subscription(
         email=email.strip(),
@@ -181,8 +170,7 @@ def subscription_request(
     )
     subscription.set_criteria(criteria)
     subscription.save()
-    pk = subscription.pk
-    transaction.on_commit(lambda: _enqueue(send_confirmation, pk))
+    confirmation_enqueue(subscription=subscription, now=now)
     return subscription
 
 
@@ -266,9 +254,10 @@ def subscription_unsubscribe(*, subscription_id: int) -> Subscription | None:
         if subscription is None:
             return None
         subscription.unsubscribe()
-        Delivery.objects.unsent().filter(subscription=subscription, claimed_at=None).update(
+        Delivery.objects.pending().filter(subscription=subscription).update(
             skipped_at=timezone.now(), skip_reason=Delivery.Skip.STOPPED
         )
+        emails_cancel(topic=alert_topic(subscription.pk))  # composed, not yet on the wire
     return subscription
 
 
@@ -310,7 +299,7 @@ def digest_catch_up(*, subscription: Subscription, frequency: str) -> list[int]:
         id_from=subscription.pk,
         id_to=subscription.pk + 1,
     )
-    enqueue_sends_on_commit(with_new)
+    enqueue_compose_on_commit(with_new)
     return with_new
 
 
@@ -442,7 +431,7 @@ def posting_match(*, listing_id: int, now: datetime | None = None) -> int:
             job.done_at = timezone.now()
             job.matched = len(subscribers)
             job.save(update_fields=["done_at", "matched"])
-        enqueue_sends_on_commit(subscribers)
+        enqueue_compose_on_commit(subscribers)
     return len(subscribers)
 
 
@@ -517,7 +506,7 @@ def digest_collect_chunk(
             id_to=id_to,
         )
         if enqueue:
-            enqueue_sends_on_commit(with_new)
+            enqueue_compose_on_commit(with_new)
     return processed, with_new
 
 
@@ -569,176 +558,120 @@ def digests_collect(
     return report
 
 
-# --------------------------------------------------------------------------- sending
-
-# A failure worth retrying: the server is down, busy or slow. Permanent refusals of an
-# address (5xx for the recipient) are not retried; everything else is.
-TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError, TimeoutError)
+# --------------------------------------------------------------------------- composing
 
 
 @dataclass
-class SendReport:
-    claimed: int = 0
+class ComposeReport:
+    pending: int = 0
     emails: int = 0
-    sent_rows: int = 0
     skipped_rows: int = 0
 
 
-def _claim(
-    subscription_ids: list[int], token: uuid.UUID, now: datetime
-) -> list[tuple[int, int, int]]:
-    """Claim the unsent rows of these subscriptions; return (id, subscription, listing) owned."""
-    lease_start = now - claim_lease()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE alerts_delivery
-               SET claimed_at = %(now)s, claim_token = %(token)s, attempts = attempts + 1
-             WHERE subscription_id = ANY (%(ids)s)
-               AND sent_at IS NULL AND skipped_at IS NULL
-               AND (claimed_at IS NULL OR claimed_at < %(lease_start)s)
-            RETURNING id, subscription_id, listing_id
-            """,
-            {"now": now, "token": token, "ids": list(subscription_ids), "lease_start": lease_start},
-        )
-        return cursor.fetchall()
+def alert_topic(subscription_id: int) -> str:
+    """The outbox topic of an alert's emails (cancelled when it is unsubscribed)."""
+    return f"subscription:{subscription_id}"
 
 
-def _skip(ids: list[int], token: uuid.UUID, reason: str, error: str = "") -> int:
-    return Delivery.objects.filter(pk__in=ids, claim_token=token, sent_at=None).update(
-        skipped_at=timezone.now(),
-        skip_reason=reason,
-        last_error=error[:1000],
-        claimed_at=None,
-        claim_token=None,
+def _skip(ids: list[int], reason: str) -> int:
+    return Delivery.objects.filter(pk__in=ids, skipped_at=None, sent_at=None).update(
+        skipped_at=timezone.now(), skip_reason=reason
     )
 
 
-def _release(ids: list[int], token: uuid.UUID, error: str) -> int:
-    """Give claimed rows back after a failure; the sweeper may take them after a backoff."""
-    if not ids:
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE alerts_delivery
-               SET claimed_at = NULL, claim_token = NULL, last_error = %(error)s,
-                   next_attempt_at = now() + least(
-                       %(base)s * power(2, greatest(0, least(attempts - 1, 12))), %(max)s
-                   ) * interval '1 second'
-             WHERE id = ANY (%(ids)s) AND claim_token = %(token)s AND sent_at IS NULL
-            """,
-            {
-                "ids": ids,
-                "token": token,
-                "error": error[:1000],
-                "base": RETRY_BASE_SECONDS,
-                "max": RETRY_MAX_SECONDS,
-            },
-        )
-        return cursor.rowcount
-
-
-def _is_permanent_refusal(exc: Exception) -> bool:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in exc.recipients.values()]
-        return bool(codes) and all(500 <= code < 600 for code in codes)
-    return False
-
-
-def alerts_send(*, subscription_ids: list[int], now: datetime | None = None) -> SendReport:
-    """Send what these subscriptions are owed: one email per subscription, each row once.
-
-    Raises the mail server's error after releasing every claim not yet sent, so the
-    caller (a task with autoretry) can try again later.
-    """
+@transaction.atomic
+def alerts_compose(*, subscription_ids: list[int]) -> ComposeReport:
+    """Turn these subscriptions' pending rows into emails in the outbox: one email per
+    subscription, in one transaction (a crash rolls it all back; rows another composer
+    holds are left to it)."""
     from alerts.emails import alert_message
 
-    now = now or timezone.now()
-    token = uuid.uuid4()
-    claimed = _claim(subscription_ids, token, now)
-    report = SendReport(claimed=len(claimed))
-    if not claimed:
+    rows = list(
+        Delivery.objects.pending()
+        .filter(subscription_id__in=list(subscription_ids))
+        .select_for_update(skip_locked=True)
+        .values_list("id", "subscription_id", "listing_id")
+    )
+    report = ComposeReport(pending=len(rows))
+    if not rows:
         return report
-    rows: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for delivery_id, subscription_id, listing_id in claimed:
-        rows[subscription_id].append((delivery_id, listing_id))
-    pending = {sid: [d for d, _ in items] for sid, items in rows.items()}
-    try:
-        subscriptions = Subscription.objects.in_bulk(list(rows))
-        live = Listing.objects.live().with_company().in_bulk([lid for _, _, lid in claimed])
-        mail = None
-        for subscription_id in sorted(rows):
-            items = rows[subscription_id]
-            subscription = subscriptions.get(subscription_id)
-            if subscription is None or subscription.status != Status.ACTIVE:
-                ids = pending.pop(subscription_id)
-                report.skipped_rows += _skip(ids, token, Delivery.Skip.STOPPED)
-                continue
-            gone = [d for d, lid in items if lid not in live]
-            if gone:
-                report.skipped_rows += _skip(gone, token, Delivery.Skip.NOT_LIVE)
-            keep = [(d, live[lid]) for d, lid in items if lid in live]
-            pending[subscription_id] = [d for d, _ in keep]
-            if not keep:
-                pending.pop(subscription_id)
-                continue
-            message = alert_message(
-                subscription=subscription,
-                listings=[listing for _, listing in keep],
-                delivery_ids=[d for d, _ in keep],
-            )
-            if mail is None:
-                mail = get_connection()
-                mail.open()
-            try:
-                mail.send_messages([message])
-            except Exception as exc:
-                if not _is_permanent_refusal(exc):
-                    raise
-                report.skipped_rows += _skip(
-                    pending.pop(subscription_id), token, Delivery.Skip.REFUSED, repr(exc)
-                )
-                continue
-            done = [d for d, _ in keep]
-            report.sent_rows += Delivery.objects.filter(pk__in=done, sent_at=None).update(
-                sent_at=timezone.now(), claimed_at=None, claim_token=None, last_error=""
-            )
-            report.emails += 1
-            pending.pop(subscription_id)
-        if mail is not None:
-            mail.close()
-    except BaseException as exc:
-        _release([d for ids in pending.values() for d in ids], token, repr(exc))
-        raise
+    grouped: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for delivery_id, subscription_id, listing_id in rows:
+        grouped[subscription_id].append((delivery_id, listing_id))
+    subscriptions = Subscription.objects.in_bulk(list(grouped))
+    live = Listing.objects.live().with_company().in_bulk([lid for _, _, lid in rows])
+    email_ids = []
+    for subscription_id in sorted(grouped):
+        items = grouped[subscription_id]
+        subscription = subscriptions.get(subscription_id)
+        if subscription is None or subscription.status != Status.ACTIVE:
+            report.skipped_rows += _skip([d for d, _ in items], Delivery.Skip.STOPPED)
+            continue
+        gone = [d for d, lid in items if lid not in live]
+        report.skipped_rows += _skip(gone, Delivery.Skip.NOT_LIVE)
+        keep = [(d, live[lid]) for d, lid in items if lid in live]
+        if not keep:
+            continue
+        delivery_ids = [d for d, _ in keep]
+        message = alert_message(
+            subscription=subscription,
+            listings=[listing for _, listing in keep],
+            delivery_ids=delivery_ids,
+        )
+        key = "alert:" + message.extra_headers["Message-ID"]
+        email = email_enqueue(
+            kind=EmailKind.ALERT,
+            key=key,
+            message=message,
+            topic=alert_topic(subscription_id),
+            send=False,
+        ) or Email.objects.get(key=key)
+        Delivery.objects.filter(pk__in=delivery_ids).update(email=email)
+        email_ids.append(email.pk)
+        report.emails += 1
+    send_on_commit(email_ids)
     return report
+
+
+def alert_emails_sent(email_ids: list[int]) -> None:
+    """Outbox hook: the server accepted these alert emails."""
+    sent_at = dict(Email.objects.filter(pk__in=email_ids).values_list("pk", "sent_at"))
+    for email_id, when in sent_at.items():
+        Delivery.objects.filter(email_id=email_id, sent_at=None).update(sent_at=when)
+
+
+def alert_emails_failed(email_ids: list[int]) -> None:
+    """Outbox hook: these alert emails were refused for good, cancelled or given up."""
+    reasons = {
+        Email.Failure.REFUSED: Delivery.Skip.REFUSED,
+        Email.Failure.CANCELLED: Delivery.Skip.STOPPED,
+        Email.Failure.EXPIRED: Delivery.Skip.GIVEN_UP,
+    }
+    for email_id, failure in Email.objects.filter(pk__in=email_ids).values_list("pk", "failure"):
+        ids = list(Delivery.objects.filter(email_id=email_id).values_list("pk", flat=True))
+        _skip(ids, reasons.get(failure, Delivery.Skip.REFUSED))
 
 
 # --------------------------------------------------------------------------- confirmation
 
 
-def confirmation_send(*, subscription_id: int) -> bool:
-    """Email the confirmation link of a pending subscription, at most once.
-
-    The conditional UPDATE is the claim; if sending fails it is released, so the
-    task's retry (or the sweeper) sends it later.
-    """
+def confirmation_enqueue(*, subscription: Subscription, now: datetime | None = None) -> bool:
+    """Put the confirmation email of a pending subscription in the outbox, at most once
+    (in the caller's transaction)."""
     from alerts.emails import confirmation_message
 
-    claimed_at = timezone.now()
+    now = now or timezone.now()
     claimed = Subscription.objects.filter(
-        pk=subscription_id, status=Status.PENDING, confirmation_sent_at=None
-    ).update(confirmation_sent_at=claimed_at)
+        pk=subscription.pk, status=Status.PENDING, confirmation_sent_at=None
+    ).update(confirmation_sent_at=now)
     if not claimed:
         return False
-    subscription = Subscription.objects.get(pk=subscription_id)
-    try:
-        confirmation_message(subscription=subscription).send()
-    except BaseException:
-        Subscription.objects.filter(pk=subscription_id, confirmation_sent_at=claimed_at).update(
-            confirmation_sent_at=None
-        )
-        raise
+    subscription.confirmation_sent_at = now
+    email_enqueue(
+        kind=EmailKind.ALERT_CONFIRMATION,
+        key=f"alert_confirmation:{subscription.pk}",
+        message=confirmation_message(subscription=subscription),
+    )
     return True
 
 
@@ -750,17 +683,17 @@ class SweepReport:
     match_jobs: int = 0
     deliveries: int = 0
     subscriptions: int = 0
-    confirmations: int = 0
     overdue_digests: int = 0
 
 
 def deliveries_sweep(*, now: datetime | None = None) -> SweepReport:
-    """Re-enqueue everything due and unsent: the safety net under tasks and brokers.
+    """Re-enqueue the matching and composing that is due and not done: the safety net
+    under tasks and brokers (the outbox's own sweeper does the same for sending).
 
     Rows the sweeper enqueues get a new next_attempt_at a grace period ahead, so a
     long backlog is not enqueued again every minute while it drains.
     """
-    from alerts.tasks import match_posting, send_confirmation
+    from alerts.tasks import match_posting
 
     now = now or timezone.now()
     report = SweepReport()
@@ -779,10 +712,7 @@ def deliveries_sweep(*, now: datetime | None = None) -> SweepReport:
             id__in=due, subscription_id__in=subscription_ids
         ).update(next_attempt_at=_grace(now))
         report.subscriptions = len(subscription_ids)
-        enqueue_sends_on_commit(subscription_ids)
-    pending = Subscription.objects.confirmation_unsent(now).values_list("id", flat=True)[:1000]
-    for subscription_id in pending:
-        report.confirmations += _enqueue(send_confirmation, subscription_id)
+        enqueue_compose_on_commit(subscription_ids)
     for frequency in DIGEST_PERIOD:
         report.overdue_digests += digests_collect(
             frequency=frequency, now=now, overdue_only=True
@@ -799,16 +729,21 @@ def alerts_cleanup(*, now: datetime | None = None) -> int:
 
 def delivery_health(now: datetime | None = None) -> dict:
     """Figures for operators: what is owed, how late, what keeps failing."""
+    from outbox.services import outbox_health
+
     now = now or timezone.now()
     unsent = Delivery.objects.unsent()
     oldest = unsent.order_by("created_at").values_list("created_at", flat=True).first()
+    alert_emails = Email.objects.filter(kind=EmailKind.ALERT).unsent()
     return {
         "unsent": unsent.count(),
         "oldest_unsent_minutes": int((now - oldest).total_seconds() // 60) if oldest else 0,
-        "failing": unsent.exclude(last_error="").count(),
-        "claimed": unsent.exclude(claimed_at=None).count(),
+        "pending": Delivery.objects.pending().count(),
+        "failing": alert_emails.exclude(last_error="").count(),
+        "claimed": alert_emails.exclude(claimed_at=None).count(),
         "sent_last_24h": Delivery.objects.filter(sent_at__gte=now - timedelta(days=1)).count(),
         "open_match_jobs": MatchJob.objects.filter(done_at=None).count(),
         "subscriptions_active": Subscription.objects.active().count(),
         "subscriptions_pending": Subscription.objects.filter(status=Status.PENDING).count(),
+        "outbox": outbox_health(now),
     }

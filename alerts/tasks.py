@@ -2,8 +2,7 @@
 
 Every task may run twice (Redis delivers at least once, acks_late redelivers after
 a crash): the services make that harmless through the database (unique rows,
-conditional-UPDATE claims). Retry countdowns stay far below the broker's
-visibility_timeout, so a waiting retry is never delivered a second time.
+row locks and the outbox's claims). Sending is the outbox's (outbox/tasks.py).
 """
 
 from __future__ import annotations
@@ -11,12 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from celery import shared_task
-from django.conf import settings
 
 from alerts import services
-
-# The longest wait between two retries, well inside the visibility timeout.
-RETRY_BACKOFF_MAX = min(600, settings.CELERY_VISIBILITY_TIMEOUT // 4)
 
 
 @shared_task(name="alerts.match_posting")
@@ -25,31 +20,11 @@ def match_posting(listing_id: int) -> int:
     return services.posting_match(listing_id=listing_id)
 
 
-@shared_task(
-    name="alerts.send_alerts",
-    autoretry_for=services.TRANSIENT_MAIL_ERRORS,
-    retry_backoff=5,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    retry_jitter=True,
-    max_retries=8,
-)
-def send_alerts(subscription_ids: list[int]) -> dict:
-    """Send what these subscriptions are owed (claims make a rerun send nothing twice)."""
-    report = services.alerts_send(subscription_ids=[int(i) for i in subscription_ids])
+@shared_task(name="alerts.compose")
+def compose_alerts(subscription_ids: list[int]) -> dict:
+    """Put the emails these subscriptions are owed in the outbox (a rerun adds nothing)."""
+    report = services.alerts_compose(subscription_ids=[int(i) for i in subscription_ids])
     return report.__dict__
-
-
-@shared_task(
-    name="alerts.send_confirmation",
-    autoretry_for=services.TRANSIENT_MAIL_ERRORS,
-    retry_backoff=5,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
-    retry_jitter=True,
-    max_retries=8,
-)
-def send_confirmation(subscription_id: int) -> bool:
-    """Email a pending subscription its confirmation link (once)."""
-    return services.confirmation_send(subscription_id=subscription_id)
 
 
 @shared_task(name="alerts.run_digests")
@@ -83,7 +58,7 @@ def collect_digest(frequency: str, now: str, due_before: str, id_from: int, id_t
 
 @shared_task(name="alerts.sweep")
 def sweep() -> dict:
-    """Re-enqueue whatever is due and unsent (beat, every minute)."""
+    """Re-enqueue matching and composing that is due and not done (beat, every minute)."""
     return services.deliveries_sweep().__dict__
 
 

@@ -27,8 +27,9 @@ def recruiter_emails_for(listing) -> list[str]:
     return emails
 
 
-def send_application_received(application) -> int:
-    """Tell the recruiters that `application` arrived; the number of addresses mailed.
+def application_received_message(application) -> EmailMultiAlternatives | None:
+    """ "New application": tells the recruiters that `application` arrived (None when
+    the posting has no recruiter address).
 
     The mail names the candidate and links to the application in the admin; the
     résumé is not attached (it is downloaded through a permission-checked link)."""
@@ -36,7 +37,7 @@ def send_application_received(application) -> int:
     to = recruiter_emails_for(listing)
     if not to:
         logger.warning("application %s: no recruiter address for %s", application.pk, listing)
-        return 0
+        return None
     context = {
         "application": application,
         "listing": listing,
@@ -50,9 +51,9 @@ def send_application_received(application) -> int:
         body=render_to_string("emails/candidates_application_received.txt", context),
         to=to,
         reply_to=[application.candidate_email],
+        headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(
         render_to_string("emails/candidates_application_received.html", context), "text/html"
     )
-    message.send()
-    return len(to)
+    return message

@@ -262,8 +262,7 @@ class Application(models.Model):
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # recruiters' notification: claimed, then marked sent (see candidates.tasks)
-    notify_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # when the recruiters' email was put in the outbox (candidates.services)
     recruiters_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()

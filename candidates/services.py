@@ -10,11 +10,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from candidates.choices import ResumeKind
+from candidates.emails import application_received_message
 from candidates.models import Application, Profile, SavedPosting
 from candidates.signals import account_deleting
 from candidates.storage import private_storage, random_resume_name
 from candidates.validators import detect_resume_kind
 from listings.models import Listing
+from outbox.kinds import Kind
+from outbox.services import email_enqueue, emails_forget
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +166,7 @@ def application_submit(*, user, listing: Listing, cover_note: str = "") -> Appli
 
     Takes the name, email, a summary of the profile and a copy of the résumé; one
     application per candidate and posting (the database enforces it). Recruiters are
-    told by email once the transaction commits."""
+    told by an email put in the outbox in the same transaction."""
     if not listing.is_live:
         raise ApplyError("This role is no longer open for applications.")
     if not listing.requires_in_app_apply:
@@ -189,6 +192,7 @@ def application_submit(*, user, listing: Listing, cover_note: str = "") -> Appli
                 resume=copy.name,
                 resume_kind=copy.kind,
             )
+            _queue_notification(application)
     except IntegrityError:
         # a second request raced this one: keep the first, drop our copy
         if copy.name:
@@ -197,18 +201,21 @@ def application_submit(*, user, listing: Listing, cover_note: str = "") -> Appli
         if existing:
             raise AlreadyApplied(existing) from None
         raise
-    transaction.on_commit(lambda: _enqueue_notification(application.pk))
     return application
 
 
-def _enqueue_notification(application_id: int) -> None:
-    from candidates.tasks import notify_recruiters
-
-    try:
-        notify_recruiters.delay(application_id)
-    except Exception:
-        # the broker is down: the periodic sweep (notify_pending) sends it later
-        logger.exception("could not enqueue the notification of application %s", application_id)
+def _queue_notification(application: Application) -> None:
+    """The recruiters' "new application" email, in the outbox (in the caller's transaction)."""
+    message = application_received_message(application)
+    if message is None:
+        return
+    email_enqueue(
+        kind=Kind.APPLICATION_RECEIVED,
+        key=f"application_received:{application.pk}",
+        message=message,
+    )
+    application.recruiters_notified_at = timezone.now()
+    application.save(update_fields=["recruiters_notified_at"])
 
 
 def application_set_status(*, application: Application, status: str, by=None) -> bool:
@@ -245,6 +252,7 @@ def account_delete(*, user) -> None:
         sent.update(candidate=None, resume="", resume_kind="")
         # other apps (alerts) remove what they keep for this person
         account_deleting.send(sender=type(user), user=user, emails=sorted(emails))
+        emails_forget(addresses=sorted(emails))  # account emails waiting or sent
         SavedPosting.objects.filter(user=user).delete()
         Profile.objects.filter(user=user).delete()
         user.delete()

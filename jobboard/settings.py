@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    "outbox",  # under every app: it imports none of them
     "listings",
     "candidates",
     "alerts",
@@ -240,21 +241,40 @@ CELERY_BEAT_SCHEDULE["alerts-cleanup"] = {
     "task": "alerts.cleanup",
     "schedule": crontab(hour=3, minute=30),
 }
-# Applications whose recruiter email never left (broker down when applying) are re-sent.
-CELERY_BEAT_SCHEDULE["candidates-notify-pending"] = {
-    "task": "candidates.notify_pending",
-    "schedule": 600.0,
-}
-# A claim on an alert email outlives any task that could hold it (the hard time limit).
-ALERTS_CLAIM_LEASE_SECONDS = _typed("ALERTS_CLAIM_LEASE_SECONDS", int, CELERY_TASK_TIME_LIMIT + 60)
+# Every email (outbox/services.py): the sweeper re-enqueues what is due, was abandoned
+# by a dead sender or waited out a mail-server outage, so nothing is lost.
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "outbox.sweep", "schedule": 60.0}
 # Work younger than this is presumed to have its task in flight; the sweeper waits.
 ALERTS_SWEEP_GRACE_SECONDS = _typed("ALERTS_SWEEP_GRACE_SECONDS", int, 120)
 ALERTS_CONFIRM_MAX_AGE_SECONDS = 7 * 24 * 3600
 # Subscribing without an account: at most N requests per window, per IP and per address.
 ALERTS_SUBSCRIBE_LIMIT_PER_IP = (_typed("ALERTS_SUBSCRIBE_LIMIT_PER_IP", int, 10), 3600)
 ALERTS_SUBSCRIBE_LIMIT_PER_EMAIL = (_typed("ALERTS_SUBSCRIBE_LIMIT_PER_EMAIL", int, 3), 86400)
-if ALERTS_CLAIM_LEASE_SECONDS < 1 or ALERTS_SWEEP_GRACE_SECONDS < 0:
-    raise ImproperlyConfigured("ALERTS_CLAIM_LEASE_SECONDS must be ≥ 1 and the grace ≥ 0.")
+if ALERTS_SWEEP_GRACE_SECONDS < 0:
+    raise ImproperlyConfigured("ALERTS_SWEEP_GRACE_SECONDS must be ≥ 0.")
+
+# --------------------------------------------------------------------------- outbox
+
+# A claim on an email outlives any task that could hold it (the hard time limit), so a
+# claim past its lease belongs to a sender that is dead.
+OUTBOX_CLAIM_LEASE_SECONDS = _typed("OUTBOX_CLAIM_LEASE_SECONDS", int, CELERY_TASK_TIME_LIMIT + 60)
+# An email the sweeper (re-)enqueued is left to its task for this long.
+OUTBOX_SWEEP_GRACE_SECONDS = _typed("OUTBOX_SWEEP_GRACE_SECONDS", int, 120)
+# After a temporary failure: 30 s, 1 min, 2 min … at most 30 min between attempts.
+OUTBOX_RETRY_BASE_SECONDS = _typed("OUTBOX_RETRY_BASE_SECONDS", int, 30)
+# Unsent after this long (the mail server refused us for days): given up, and shown.
+OUTBOX_GIVE_UP_AFTER_SECONDS = _typed("OUTBOX_GIVE_UP_AFTER_SECONDS", int, 3 * 86400)
+# Recording a send waits this long for a restarting database before giving up.
+OUTBOX_DB_WAIT_SECONDS = _typed("OUTBOX_DB_WAIT_SECONDS", int, 60)
+if (
+    OUTBOX_CLAIM_LEASE_SECONDS < 1
+    or OUTBOX_SWEEP_GRACE_SECONDS < 0
+    or OUTBOX_RETRY_BASE_SECONDS < 1
+):
+    raise ImproperlyConfigured(
+        "OUTBOX_CLAIM_LEASE_SECONDS and OUTBOX_RETRY_BASE_SECONDS must be ≥ 1, "
+        "OUTBOX_SWEEP_GRACE_SECONDS ≥ 0."
+    )
 
 # --------------------------------------------------------------------------- email
 
@@ -347,7 +367,17 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 # Files no URL serves directly (candidates' résumés): only permission-checked views read them.
+# PRIVATE_STORAGE_URL unset: DATA_DIR/private, which must be shared by web and worker (a
+# volume in docker-compose.yml); s3://bucket/prefix?region=…: a private S3-compatible bucket
+# (jobboard/storageurl.py has the options; credentials come from boto3's usual places).
+from jobboard import storageurl  # noqa: E402
+
 PRIVATE_STORAGE_ROOT = DATA_DIR / "private"
+STORAGES["private"] = _typed(
+    "PRIVATE_STORAGE_URL",
+    lambda raw: storageurl.private_storage(raw, root=PRIVATE_STORAGE_ROOT),
+    storageurl.private_storage("", root=PRIVATE_STORAGE_ROOT),
+)
 RESUME_MAX_BYTES = 5 * 1024 * 1024
 
 # --------------------------------------------------------------------------- security

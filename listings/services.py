@@ -56,40 +56,41 @@ def recruiter_link(*, user, company: Company, recruiter: Recruiter | None = None
 EXPIRY_REMINDER_DAYS = 3
 
 
-def listing_send_expiry_reminder(*, listing_id: int, days: int = EXPIRY_REMINDER_DAYS) -> bool:
-    """Email the company's recruiters that a live posting expires within `days`; at most once.
+def listing_queue_expiry_reminder(*, listing_id: int, days: int = EXPIRY_REMINDER_DAYS) -> bool:
+    """Put the "your posting expires" email to the company's recruiters in the outbox,
+    at most once per posting and expiry date.
 
-    The conditional UPDATE is the claim: only the caller whose UPDATE changed the row
-    sends, so reruns and duplicate deliveries never email twice. If sending fails the
-    claim is released, so the task's retry can send it later.
+    The conditional UPDATE and the outbox row are one transaction: a rerun finds the
+    reminder recorded and does nothing; a crash leaves neither. Extending the posting
+    clears the mark, so the new date gets its own reminder.
     """
     from django.utils import timezone
 
     from listings.emails import expiry_reminder_message
+    from outbox.kinds import Kind
+    from outbox.services import email_enqueue
 
-    claimed_at = timezone.now()
-    claimed = (
-        Listing.objects.expiring_within(days)
-        .filter(pk=listing_id, expiry_reminder_sent_at__isnull=True)
-        .update(expiry_reminder_sent_at=claimed_at)
-    )
-    if not claimed:
-        return False
-    listing = Listing.objects.with_company().get(pk=listing_id)
-    recipients = sorted(
-        {
-            r.user.email
-            for r in listing.company.recruiters.select_related("user")
-            if r.user.is_active and r.user.email
-        }
-    )
-    if not recipients:
-        return False
-    try:
-        expiry_reminder_message(listing=listing, recipients=recipients).send()
-    except Exception:
-        Listing.objects.filter(pk=listing_id, expiry_reminder_sent_at=claimed_at).update(
-            expiry_reminder_sent_at=None
+    with transaction.atomic():
+        claimed = (
+            Listing.objects.expiring_within(days)
+            .filter(pk=listing_id, expiry_reminder_sent_at__isnull=True)
+            .update(expiry_reminder_sent_at=timezone.now())
         )
-        raise
-    return True
+        if not claimed:
+            return False
+        listing = Listing.objects.with_company().get(pk=listing_id)
+        recipients = sorted(
+            {
+                r.user.email
+                for r in listing.company.recruiters.select_related("user")
+                if r.user.is_active and r.user.email
+            }
+        )
+        if not recipients:
+            return False
+        email = email_enqueue(
+            kind=Kind.EXPIRY_REMINDER,
+            key=f"expiry_reminder:{listing.pk}:{listing.valid_through:%Y-%m-%d}",
+            message=expiry_reminder_message(listing=listing, recipients=recipients),
+        )
+    return email is not None

@@ -1,43 +1,23 @@
-"""Background work on postings: the expiry reminder (Celery beat, daily)."""
+"""Background work on postings: expiry reminders and search upkeep (Celery beat)."""
 
 from __future__ import annotations
-
-import smtplib
 
 from celery import shared_task
 
 from listings.models import Listing
-from listings.services import EXPIRY_REMINDER_DAYS, listing_send_expiry_reminder
-
-# What a flaky mail server raises; anything else is a bug and should not be retried.
-TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+from listings.services import EXPIRY_REMINDER_DAYS, listing_queue_expiry_reminder
 
 
 @shared_task(name="listings.send_expiry_reminders")
 def send_expiry_reminders(days: int = EXPIRY_REMINDER_DAYS) -> int:
-    """Queue one reminder per live posting expiring within `days` that has not had one."""
+    """Put one reminder per live posting expiring within `days` in the outbox (once each)."""
     ids = list(
         Listing.objects.expiring_within(days)
         .filter(expiry_reminder_sent_at__isnull=True)
         .order_by("valid_through", "id")
         .values_list("id", flat=True)
     )
-    for listing_id in ids:
-        send_expiry_reminder.delay(listing_id, days)
-    return len(ids)
-
-
-@shared_task(
-    name="listings.send_expiry_reminder",
-    autoretry_for=TRANSIENT_MAIL_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=1800,
-    retry_jitter=True,
-    max_retries=8,
-)
-def send_expiry_reminder(listing_id: int, days: int = EXPIRY_REMINDER_DAYS) -> bool:
-    """Send one posting's expiry reminder; the database claim makes reruns harmless."""
-    return listing_send_expiry_reminder(listing_id=listing_id, days=days)
+    return sum(listing_queue_expiry_reminder(listing_id=pk, days=days) for pk in ids)
 
 
 @shared_task(name="listings.maintain_search")

@@ -175,6 +175,19 @@ def celery_worker(celery_worker_factory):
     return celery_worker_factory()
 
 
+# --------------------------------------------------------------------------- mail
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server on a free port (tests/support/smtp.py); stopped afterwards."""
+    from tests.support.smtp import SmtpSink
+
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
 # --------------------------------------------------------------------------- browser
 
 

@@ -13,6 +13,7 @@ from alerts.models import Delivery, Status, Subscription
 from listings.services import listing_publish
 from tests.alerts.conftest import wait_until
 from tests.factories import CompanyFactory, ListingFactory
+from tests.support.outbox import nothing_more_arrives
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -68,7 +69,7 @@ def test_subscribe_confirm_publish_receive_exactly_one_email_then_unsubscribe(
 
     # nothing is sent for a posting published before confirmation
     listing_publish(listing=remote_vp(company, "VP Support before confirming"))
-    assert smtp_sink.quiet_for(2) == 0
+    assert nothing_more_arrives(smtp_sink) == 0
 
     # 2. confirm (GET shows a button, the POST confirms)
     assert browser.get(confirm_url).status_code == 200
@@ -81,7 +82,7 @@ def test_subscribe_confirm_publish_receive_exactly_one_email_then_unsubscribe(
     listing_publish(listing=matching)
     listing_publish(listing=ListingFactory(company=company, level="director", title="Director"))
     assert smtp_sink.wait_for(2, timeout=30), "no alert email"
-    assert smtp_sink.quiet_for(3) == 0, "a second alert email arrived"
+    assert nothing_more_arrives(smtp_sink) == 0, "a second alert email arrived"
     alert = smtp_sink.messages[1]
     assert alert["To"] == "jordan@example.com"
     assert alert["Subject"] == "New role: VP, Customer Experience at Northwind Care"
@@ -108,7 +109,7 @@ def test_subscribe_confirm_publish_receive_exactly_one_email_then_unsubscribe(
     matching.title = "VP, Customer Experience (Americas)"
     matching.save()
     listing_publish(listing=matching)
-    assert smtp_sink.quiet_for(2) == 0
+    assert nothing_more_arrives(smtp_sink) == 0
 
     # 5. one-click unsubscribe: a bare POST, no cookies, no CSRF token
     response = Client(enforce_csrf_checks=True).post(
@@ -118,7 +119,7 @@ def test_subscribe_confirm_publish_receive_exactly_one_email_then_unsubscribe(
     )
     assert response.status_code == 200 and not response.cookies
     listing_publish(listing=remote_vp(company, "VP Support, EMEA"))
-    assert smtp_sink.quiet_for(4) == 0, "an email arrived after unsubscribing"
+    assert nothing_more_arrives(smtp_sink) == 0, "an email arrived after unsubscribing"
     assert smtp_sink.count() == 2
 
 
@@ -146,11 +147,11 @@ def test_a_daily_digest_through_the_worker_skips_empty_alerts(celery_worker_fact
     result = run_digests.delay("daily")
     assert result.get(timeout=30) == {"chunks": 1}  # one collection task for both alerts
     assert smtp_sink.wait_for(1, timeout=30)
-    assert smtp_sink.quiet_for(2) == 0
+    assert nothing_more_arrives(smtp_sink) == 0
     message = smtp_sink.messages[0]
     assert message["To"] == "vp@example.com"
     assert message["Subject"].strip().startswith("Your daily alert: 2 new roles")
     # run again (beat firing twice): nothing is due, nothing is sent
     assert run_digests.delay("daily").get(timeout=30) == {"chunks": 0}
-    assert smtp_sink.quiet_for(2) == 0
+    assert nothing_more_arrives(smtp_sink) == 0
     assert wait_until(lambda: Delivery.objects.filter(sent_at__isnull=False).count() == 2)

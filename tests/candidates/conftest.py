@@ -95,36 +95,6 @@ def outsider_client(client, outsider):
     return client
 
 
-class _Sink:
-    """A real SMTP server (aiosmtpd) in the test process; records what it accepted."""
-
-    def __init__(self):
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):
-        from email import message_from_bytes, policy
-
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 2.0.0 OK"
-
-
-@pytest.fixture
-def smtp_sink():
-    import socket
-
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    sink = _Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    sink.url = f"smtp://127.0.0.1:{port}"
-    yield sink
-    controller.stop()
-
-
 @pytest.fixture
 def recruiters_group(transactional_db):
     """The Recruiters group and its permissions from the data migrations, again: a

@@ -1,0 +1,1 @@
+"""The outbox: every email the board sends is a row here first (see services.py)."""

@@ -1,0 +1,412 @@
+"""Sending email through the outbox: one mechanism for every kind the board sends.
+
+1. `email_enqueue` writes the rendered message as a row in the caller's transaction
+   (unique per `key`) and enqueues a send task once that transaction commits.
+2. `emails_send` claims rows with one conditional UPDATE (the row count says what it
+   owns; a claim is a lease), talks SMTP outside any transaction, and marks each row
+   sent as soon as the server has accepted it.
+3. A temporary failure (connection refused or dropped, timeouts, 4xx replies) gives
+   the rows back with a backoff; a permanent refusal of the message or its
+   recipients (5xx) marks that row failed and the batch goes on.
+4. `outbox_sweep` (beat) re-enqueues rows whose next attempt has come and rows whose
+   sender died holding them (lease run out), and gives up rows older than
+   OUTBOX_GIVE_UP_AFTER_SECONDS.
+
+What is left: the server accepting a message and the sender dying before its UPDATE.
+The row is then sent again once the lease has run out, with the same Message-ID.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from celery import current_app
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from outbox.kinds import rules_for
+from outbox.models import Email
+from outbox.querysets import claim_lease
+
+logger = logging.getLogger(__name__)
+
+SEND_BATCH = 50  # emails per send task: one SMTP connection, a few seconds of work
+SWEEP_LIMIT = 20_000  # emails the sweeper re-enqueues per run
+RETRY_MAX_SECONDS = 1800
+SEND_TASK = "outbox.send"
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """True when the server refused this message for good (5xx for the message or for
+    all its recipients): sending it again would be refused again.
+
+    A 5xx to the connection, the greeting, authentication or MAIL FROM says our side is
+    misconfigured, not that this message is bad: that is retried like an outage, so a
+    fixed configuration sends everything that waited.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(exc, smtplib.SMTPDataError):
+        return 500 <= exc.smtp_code < 600
+    return False
+
+
+# --------------------------------------------------------------------------- enqueueing
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def _message_id(kind: str, key: str) -> str:
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    return f"<{kind}.{digest}@{site_host()}>"
+
+
+def email_enqueue(
+    *, kind: str, key: str, message: EmailMessage, topic: str = "", send: bool = True
+) -> Email | None:
+    """Put a rendered message in the outbox, in the caller's transaction.
+
+    Returns the new row, or None if an email with this key was already enqueued (the
+    same thing is never told twice). With `send`, a send task is enqueued after the
+    commit; callers writing many rows at once pass send=False and call send_on_commit.
+    """
+    if message.attachments:
+        raise ValueError("the outbox stores no attachments; link to the file instead")
+    headers = {str(k): str(v) for k, v in message.extra_headers.items()}
+    message_id = headers.pop("Message-ID", None) or _message_id(kind, key)
+    alternatives = getattr(message, "alternatives", [])
+    html = next((content for content, kind_ in alternatives if kind_ == "text/html"), "")
+    if message.cc or message.bcc:
+        raise ValueError("outbox emails have To recipients only")
+    row = Email(
+        kind=kind,
+        key=key,
+        topic=topic,
+        from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
+        to=list(message.to),
+        reply_to=list(message.reply_to),
+        subject=message.subject,
+        body=message.body,
+        html=html,
+        headers=headers,
+        message_id=message_id,
+    )
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        if Email.objects.filter(key=key).exists():
+            return None
+        raise
+    if send:
+        send_on_commit([row.pk])
+    return row
+
+
+def enqueue_send(email_ids: list[int]) -> int:
+    """Send tasks for these emails, SEND_BATCH per task; a broker outage is logged and
+    the sweeper sends them later. Returns the number of tasks enqueued."""
+    ids = sorted(set(email_ids))
+    sent = 0
+    for start in range(0, len(ids), SEND_BATCH):
+        batch = ids[start : start + SEND_BATCH]
+        try:
+            current_app.signature(SEND_TASK, args=(batch,)).apply_async()
+        except Exception:
+            logger.exception(
+                "could not enqueue %s for %d emails; the sweeper will", SEND_TASK, len(batch)
+            )
+            continue
+        sent += 1
+    return sent
+
+
+def send_on_commit(email_ids: list[int]) -> None:
+    if email_ids:
+        ids = list(email_ids)
+        transaction.on_commit(lambda: enqueue_send(ids))
+
+
+# --------------------------------------------------------------------------- sending
+
+
+@dataclass
+class SendReport:
+    claimed: int = 0
+    sent: int = 0
+    refused: int = 0
+
+
+def message_of(row: Email) -> EmailMultiAlternatives:
+    """The row as Django's message, with its own Message-ID (the same on every attempt)."""
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body,
+        from_email=row.from_email,
+        to=list(row.to),
+        reply_to=list(row.reply_to),
+        headers={**row.headers, "Message-ID": row.message_id},
+    )
+    if row.html:
+        message.attach_alternative(row.html, "text/html")
+    return message
+
+
+def _claim(email_ids: list[int], token: uuid.UUID) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE outbox_email
+               SET claimed_at = now(), claim_token = %(token)s, attempts = attempts + 1
+             WHERE id = ANY (%(ids)s)
+               AND sent_at IS NULL AND failed_at IS NULL
+               AND (claimed_at IS NULL OR claimed_at < now() - %(lease)s)
+            RETURNING id
+            """,
+            {"token": token, "ids": list(email_ids), "lease": claim_lease()},
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _by_kind(ids: list[int]) -> dict[str, list[int]]:
+    kinds: dict[str, list[int]] = defaultdict(list)
+    for pk, kind in Email.objects.filter(pk__in=ids).values_list("pk", "kind"):
+        kinds[kind].append(pk)
+    return kinds
+
+
+def _erase_secrets(ids: list[int]) -> None:
+    for kind, of_kind in _by_kind(ids).items():
+        if rules_for(kind).sensitive:
+            Email.objects.filter(pk__in=of_kind).update(body="", html="")
+
+
+def _with_database(action, *args):
+    """Run `action`, waiting out a database restart (up to OUTBOX_DB_WAIT_SECONDS).
+
+    Used for the bookkeeping right after the server accepted an email: giving up there
+    would send it again later, so a lost connection is reopened and tried again.
+    """
+    deadline = time.monotonic() + settings.OUTBOX_DB_WAIT_SECONDS
+    while True:
+        try:
+            return action(*args)
+        except (OperationalError, InterfaceError):
+            if time.monotonic() > deadline:
+                raise
+            logger.warning("database unavailable while recording a send; trying again")
+            connection.close()
+            time.sleep(1)
+
+
+def _mark_sent(pk: int) -> bool:
+    """Record that the server accepted the email (whoever holds the claim now)."""
+    with transaction.atomic():
+        marked = Email.objects.filter(pk=pk, sent_at=None).update(
+            sent_at=timezone.now(), claimed_at=None, claim_token=None, last_error=""
+        )
+        if marked:
+            _erase_secrets([pk])
+            for kind, ids in _by_kind([pk]).items():
+                hook = rules_for(kind).on_sent
+                if hook:
+                    hook(ids)
+    return bool(marked)
+
+
+def _mark_failed(ids: list[int], failure: str, error: str = "", *, only_token=None) -> int:
+    """Give these unsent emails up for good and tell their apps."""
+    if not ids:
+        return 0
+    with transaction.atomic():
+        rows = Email.objects.filter(pk__in=ids, sent_at=None, failed_at=None)
+        if only_token is not None:
+            rows = rows.filter(claim_token=only_token)
+        failed = list(rows.select_for_update().values_list("pk", flat=True))
+        Email.objects.filter(pk__in=failed).update(
+            failed_at=timezone.now(),
+            failure=failure,
+            last_error=error[:1000],
+            claimed_at=None,
+            claim_token=None,
+        )
+        _erase_secrets(failed)
+        for kind, of_kind in _by_kind(failed).items():
+            hook = rules_for(kind).on_failed
+            if hook:
+                hook(of_kind)
+    return len(failed)
+
+
+def _release(ids: list[int], token: uuid.UUID, error: str) -> int:
+    """Give claimed rows back after a failure; they are due again after a backoff."""
+    if not ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE outbox_email
+               SET claimed_at = NULL, claim_token = NULL, last_error = %(error)s,
+                   next_attempt_at = now() + least(
+                       %(base)s * power(2, greatest(0, least(attempts - 1, 12))), %(max)s
+                   ) * interval '1 second'
+             WHERE id = ANY (%(ids)s) AND claim_token = %(token)s AND sent_at IS NULL
+            """,
+            {
+                "ids": ids,
+                "token": token,
+                "error": error[:1000],
+                "base": settings.OUTBOX_RETRY_BASE_SECONDS,
+                "max": RETRY_MAX_SECONDS,
+            },
+        )
+        return cursor.rowcount
+
+
+def emails_send(*, email_ids: list[int]) -> SendReport:
+    """Send these emails if no one else is: claim, send each outside any transaction,
+    mark it sent at once.
+
+    A temporary failure gives every unsent claimed row back (with a backoff) and is
+    raised, so the task retries; a permanent refusal fails that one row only.
+    """
+    token = uuid.uuid4()
+    claimed = _claim(email_ids, token)
+    report = SendReport(claimed=len(claimed))
+    if not claimed:
+        return report
+    rows = Email.objects.in_bulk(claimed)
+    remaining = list(claimed)
+    mail = None
+    try:
+        for pk in claimed:
+            message = message_of(rows[pk])
+            if mail is None:
+                mail = get_connection(fail_silently=False)
+                mail.open()
+            try:
+                mail.send_messages([message])
+            except Exception as exc:
+                if not is_permanent(exc):
+                    raise
+                logger.warning("email %s refused for good: %r", pk, exc)
+                report.refused += _mark_failed(
+                    [pk], Email.Failure.REFUSED, repr(exc), only_token=token
+                )
+                remaining.remove(pk)
+                continue
+            _with_database(_mark_sent, pk)
+            remaining.remove(pk)
+            report.sent += 1
+    except BaseException as exc:
+        _release(remaining, token, repr(exc))
+        raise
+    finally:
+        if mail is not None:
+            try:
+                mail.close()
+            except Exception:  # the connection is already gone; nothing is owed to it
+                logger.debug("closing the SMTP connection failed", exc_info=True)
+    return report
+
+
+# --------------------------------------------------------------------------- sweeping
+
+
+def emails_cancel(*, topic: str) -> int:
+    """Cancel the unsent, unclaimed emails about `topic` (e.g. an alert just stopped)."""
+    ids = list(
+        Email.objects.unsent().filter(topic=topic, claimed_at=None).values_list("pk", flat=True)
+    )
+    return _mark_failed(ids, Email.Failure.CANCELLED)
+
+
+def emails_forget(*, addresses: list[str]) -> int:
+    """Delete the emails kept for these addresses (a person deleting their account).
+
+    Rows something still points at (an alert's deliveries, deleted first by their
+    app) are kept; the count of deleted rows is returned."""
+    wanted = sorted({a.strip().lower() for a in addresses if a.strip()})
+    if not wanted:
+        return 0
+    deleted = 0
+    for row in Email.objects.filter(to__overlap=wanted):
+        try:
+            with transaction.atomic():
+                row.delete()
+        except ProtectedError:
+            logger.warning("email %s is still referenced; kept", row.pk)
+            continue
+        deleted += 1
+    return deleted
+
+
+@dataclass
+class SweepReport:
+    enqueued: int = 0
+    abandoned: int = 0
+    given_up: int = 0
+
+
+def outbox_sweep(*, now: datetime | None = None) -> SweepReport:
+    """Re-enqueue every email that is due or was abandoned by a dead sender; give up
+    the ones older than OUTBOX_GIVE_UP_AFTER_SECONDS.
+
+    Rows it enqueues are not due again for a grace period, so a long backlog is not
+    enqueued again every minute while it drains.
+    """
+    now = now or timezone.now()
+    report = SweepReport()
+    too_old = now - timedelta(seconds=settings.OUTBOX_GIVE_UP_AFTER_SECONDS)
+    stale = Email.objects.due(now).filter(created_at__lt=too_old).values_list("pk", flat=True)
+    report.given_up = _mark_failed(list(stale[:SWEEP_LIMIT]), Email.Failure.EXPIRED, "given up")
+    grace = now + timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
+    with transaction.atomic():
+        due = list(
+            Email.objects.due(now)
+            .order_by("next_attempt_at")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", "claimed_at")[:SWEEP_LIMIT]
+        )
+        ids = [pk for pk, _ in due]
+        report.abandoned = sum(1 for _, claimed_at in due if claimed_at is not None)
+        # a claim past its lease belongs to a dead sender: it is forgotten
+        Email.objects.filter(pk__in=ids).update(
+            next_attempt_at=grace, claimed_at=None, claim_token=None
+        )
+        report.enqueued = len(ids)
+        send_on_commit(ids)
+    return report
+
+
+def outbox_health(now: datetime | None = None) -> dict:
+    """Figures for operators: what waits, how long, what keeps failing."""
+    now = now or timezone.now()
+    unsent = Email.objects.unsent()
+    oldest = unsent.order_by("created_at").values_list("created_at", flat=True).first()
+    day = now - timedelta(days=1)
+    return {
+        "unsent": unsent.count(),
+        "oldest_unsent_minutes": int((now - oldest).total_seconds() // 60) if oldest else 0,
+        "retrying": unsent.exclude(last_error="").count(),
+        "sending": unsent.exclude(claimed_at=None).count(),
+        "sent_last_24h": Email.objects.filter(sent_at__gte=day).count(),
+        "failed_last_24h": Email.objects.filter(failed_at__gte=day).count(),
+    }

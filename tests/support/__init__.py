@@ -1,0 +1,1 @@
+"""Helpers shared by the test packages: the SMTP server, waiting, the outbox."""
