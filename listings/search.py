@@ -8,7 +8,6 @@ The number of SQL queries is fixed, whatever the page size or the filters.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import time
@@ -57,7 +56,6 @@ class SearchResults:
 # Facet groups combine with OR inside the group, except KPIs (all-of): an OR option's
 # count applies every other group's selection but not its own; a KPI's applies all.
 FACET_GROUPS = ("level", "function", "workplace", "kpi", "industry")
-FACET_CACHE_SECONDS = 60
 GENERATION_KEY = "listings:generation"
 # A part of the results (a relevance tier, or all of them) that is at least this share
 # of the live postings is read by walking the order's index (about 1/share rows per
@@ -177,17 +175,13 @@ def _fold(rows, filterset: ListingFilter, bits: list[int], industries) -> Counts
     return Counts(total=total, title_total=title_total, facets=facets)
 
 
-def _criteria_key(filterset: ListingFilter) -> str:
-    criteria = sorted(
-        (k, sorted(map(str, v)) if isinstance(v, list) else str(v))
-        for k, v in filterset.cleaned.items()
-        if k not in ("sort",)
-    )
-    return hashlib.sha256(repr(criteria).encode()).hexdigest()[:32]
-
-
 def bump_generation() -> None:
-    """Postings changed: cached counts from before are no longer used."""
+    """Postings changed (called by the model signals, seed_demo and the benchmarks).
+
+    Nothing in search reads the generation any more: counts are computed from the
+    database on every request (see count_search), so no cached count can outlive a
+    write or the clock. The counter is kept for those callers until they drop it.
+    """
     try:
         try:
             cache.incr(GENERATION_KEY)
@@ -195,21 +189,6 @@ def bump_generation() -> None:
             cache.set(GENERATION_KEY, 1, timeout=None)
     except Exception:
         logger.warning("could not bump the search cache generation", exc_info=True)
-
-
-def _cache_get(key: str, default=None):
-    try:
-        return cache.get(key, default)
-    except Exception:
-        logger.warning("search cache unavailable", exc_info=True)
-        return default
-
-
-def _cache_set(key: str, value) -> None:
-    try:
-        cache.set(key, value, timeout=FACET_CACHE_SECONDS)
-    except Exception:
-        logger.warning("search cache unavailable", exc_info=True)
 
 
 def _has_criteria(filterset: ListingFilter) -> bool:
@@ -229,24 +208,20 @@ def count_search(filterset: ListingFilter, industries=None) -> Counts:
     For OR groups (level, function, workplace, industry) an option's count applies
     every other group's selection but not its own, so a second level shows what it
     would add; for the AND group (KPIs) it applies everything, so it shows what
-    would remain. Kept in the cache for a minute (and until any posting changes).
+    would remain. Never cached: what is live changes with the clock and with writes
+    no Python code sees (QuerySet.update(), raw SQL, COPY), and only the database
+    knows both, so every page counts what is live at that moment.
     """
     industries = industry_rows() if industries is None else industries
     if not _has_criteria(filterset):
         return live_counts(industries)
-    generation = _cache_get(GENERATION_KEY, 0)
-    key = f"counts:{generation}:{_criteria_key(filterset)}"
-    counts = _cache_get(key)
-    if counts is None:
-        try:
-            sql, params, bits = _count_sql(filterset, industries)
-        except EmptyResultSet:  # a query of stop words only: nothing matches
-            return Counts(total=0, title_total=0, facets={g: {} for g in FACET_GROUPS})
-        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-            rows = _steered(cursor, sql, params, _count_plan(filterset))
-        counts = _fold(rows, filterset, bits, industries)
-        _cache_set(key, counts)
-    return counts
+    try:
+        sql, params, bits = _count_sql(filterset, industries)
+    except EmptyResultSet:  # a query of stop words only: nothing matches
+        return Counts(total=0, title_total=0, facets={g: {} for g in FACET_GROUPS})
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        rows = _steered(cursor, sql, params, _count_plan(filterset))
+    return _fold(rows, filterset, bits, industries)
 
 
 # The maintained sums, less what each entry the clock has made stale contributed (the
