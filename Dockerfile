@@ -9,7 +9,10 @@ RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 RUN DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput \
- && useradd --create-home --uid 10001 app && chown -R app /app
+ && useradd --create-home --uid 10001 app && chown -R app /app \
+ && mkdir -p /data/private && chown -R app /data && chmod 700 /data/private
+# DATA_DIR in docker-compose.yml; /data/private is where its private-files volume mounts,
+# and a new volume takes this directory's owner (app) and mode.
 USER app
 
 EXPOSE 8000

@@ -1,31 +1,61 @@
-"""Where résumés live: a directory no URL maps to, files readable by this user only."""
+"""Where résumés live: the `private` storage of settings.STORAGES, which no URL maps to.
+
+Either a directory (DATA_DIR/private, files readable by this user only; a volume shared
+by the web and worker containers) or a private S3 bucket (candidates/storage_s3.py),
+chosen by PRIVATE_STORAGE_URL. Both refuse to make URLs: permission-checked views
+stream the files.
+"""
 
 from __future__ import annotations
 
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
+
+PRIVATE_ALIAS = "private"
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files outside MEDIA_ROOT with no public URL; permission-checked views serve them."""
+class NoPublicUrl:
+    """A storage mixin: private files have no URL, public or signed."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            location=settings.PRIVATE_STORAGE_ROOT,
-            base_url=None,
-            file_permissions_mode=0o600,
-            directory_permissions_mode=0o700,
-        )
-
-    def url(self, name):  # pragma: no cover - guard against accidental public links
+    def url(self, name, *args, **kwargs):
         raise NotImplementedError("Private files have no URL; use the résumé views.")
 
 
-def private_storage() -> PrivateStorage:
-    # A callable, so migrations do not freeze a machine's path and tests get their temp dir.
-    return PrivateStorage()
+class PrivateFileSystemStorage(NoPublicUrl, FileSystemStorage):
+    """Files outside MEDIA_ROOT, mode 0600 in 0700 directories."""
+
+    def __init__(self, location=None, **kwargs) -> None:
+        kwargs.setdefault("file_permissions_mode", 0o600)
+        kwargs.setdefault("directory_permissions_mode", 0o700)
+        super().__init__(
+            location=location or settings.PRIVATE_STORAGE_ROOT, base_url=None, **kwargs
+        )
+
+
+class _PrivateStorageProxy(LazyObject):
+    # Resolved on each use rather than once at import (model fields keep the object they
+    # get), so a test's override of STORAGES reaches the fields too; like default_storage.
+    def _setup(self) -> None:
+        self._wrapped = storages[PRIVATE_ALIAS]
+
+
+_private = _PrivateStorageProxy()
+
+
+@receiver(setting_changed)
+def _forget_private_storage(*, setting, **kwargs) -> None:
+    if setting == "STORAGES":
+        _private._wrapped = empty
+
+
+def private_storage() -> Storage:
+    # A callable, so migrations do not freeze a machine's path or a bucket.
+    return _private
 
 
 def random_resume_name(extension: str) -> str:
