@@ -5,46 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alerts', '0002_criteria_bits'),
-        ('listings', '0007_sitemap_index'),
-        ('outbox', '0001_initial'),
+        ("alerts", "0002_criteria_bits"),
+        ("listings", "0007_sitemap_index"),
+        ("outbox", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='delivery',
-            name='alert_delivery_due',
+            model_name="delivery",
+            name="alert_delivery_due",
         ),
         migrations.RemoveField(
-            model_name='delivery',
-            name='attempts',
+            model_name="delivery",
+            name="attempts",
         ),
         migrations.RemoveField(
-            model_name='delivery',
-            name='claim_token',
+            model_name="delivery",
+            name="claim_token",
         ),
         migrations.RemoveField(
-            model_name='delivery',
-            name='claimed_at',
+            model_name="delivery",
+            name="claimed_at",
         ),
         migrations.RemoveField(
-            model_name='delivery',
-            name='last_error',
+            model_name="delivery",
+            name="last_error",
         ),
         migrations.AddField(
-            model_name='delivery',
-            name='email',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='outbox.email'),
+            model_name="delivery",
+            name="email",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="outbox.email",
+            ),
         ),
         migrations.AlterField(
-            model_name='delivery',
-            name='skip_reason',
-            field=models.CharField(blank=True, choices=[('not_live', 'Posting no longer open'), ('stopped', 'Alert paused or unsubscribed'), ('refused', 'Address refused by the mail server'), ('given_up', 'Mail server unavailable for days')], db_default='', default='', max_length=10),
+            model_name="delivery",
+            name="skip_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("not_live", "Posting no longer open"),
+                    ("stopped", "Alert paused or unsubscribed"),
+                    ("refused", "Address refused by the mail server"),
+                    ("given_up", "Mail server unavailable for days"),
+                ],
+                db_default="",
+                default="",
+                max_length=10,
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(condition=models.Q(('email', None), ('skipped_at', None)), fields=['next_attempt_at'], name='alert_delivery_pending'),
+            model_name="delivery",
+            index=models.Index(
+                condition=models.Q(("email", None), ("skipped_at", None)),
+                fields=["next_attempt_at"],
+                name="alert_delivery_pending",
+            ),
         ),
     ]

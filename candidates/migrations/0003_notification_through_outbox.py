@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0002_recruiter_permissions'),
+        ("candidates", "0002_recruiter_permissions"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='application',
-            name='notify_claimed_at',
+            model_name="application",
+            name="notify_claimed_at",
         ),
     ]

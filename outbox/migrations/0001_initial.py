@@ -6,43 +6,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Email',
+            name="Email",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('alert', 'Job alert'), ('alert_confirmation', 'Alert confirmation'), ('expiry_reminder', 'Posting expiry reminder'), ('application_received', 'New application (to recruiters)'), ('account', 'Account email (verification, password reset…)')], max_length=24)),
-                ('key', models.CharField(max_length=200, unique=True)),
-                ('topic', models.CharField(blank=True, db_default='', default='', max_length=100)),
-                ('from_email', models.CharField(max_length=254)),
-                ('to', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=254), size=None)),
-                ('reply_to', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=254), blank=True, default=list, size=None)),
-                ('subject', models.TextField()),
-                ('body', models.TextField(blank=True)),
-                ('html', models.TextField(blank=True)),
-                ('headers', models.JSONField(blank=True, default=dict)),
-                ('message_id', models.CharField(max_length=250)),
-                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
-                ('next_attempt_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('claim_token', models.UUIDField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(db_default=0, default=0)),
-                ('last_error', models.TextField(blank=True, db_default='', default='')),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('failed_at', models.DateTimeField(blank=True, null=True)),
-                ('failure', models.CharField(blank=True, choices=[('refused', 'Refused by the mail server'), ('cancelled', 'Cancelled before sending'), ('expired', 'Given up after retrying')], db_default='', default='', max_length=10)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("alert", "Job alert"),
+                            ("alert_confirmation", "Alert confirmation"),
+                            ("expiry_reminder", "Posting expiry reminder"),
+                            ("application_received", "New application (to recruiters)"),
+                            ("account", "Account email (verification, password reset…)"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("key", models.CharField(max_length=200, unique=True)),
+                ("topic", models.CharField(blank=True, db_default="", default="", max_length=100)),
+                ("from_email", models.CharField(max_length=254)),
+                (
+                    "to",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=254), size=None
+                    ),
+                ),
+                (
+                    "reply_to",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=254),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("subject", models.TextField()),
+                ("body", models.TextField(blank=True)),
+                ("html", models.TextField(blank=True)),
+                ("headers", models.JSONField(blank=True, default=dict)),
+                ("message_id", models.CharField(max_length=250)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
+                ),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now()),
+                ),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("claim_token", models.UUIDField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(db_default=0, default=0)),
+                ("last_error", models.TextField(blank=True, db_default="", default="")),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("failed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "failure",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("refused", "Refused by the mail server"),
+                            ("cancelled", "Cancelled before sending"),
+                            ("expired", "Given up after retrying"),
+                        ],
+                        db_default="",
+                        default="",
+                        max_length=10,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'email',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(condition=models.Q(('failed_at', None), ('sent_at', None)), fields=['next_attempt_at'], name='outbox_email_unsent'), models.Index(condition=models.Q(('failed_at', None), ('sent_at', None), models.Q(('topic', ''), _negated=True)), fields=['topic'], name='outbox_email_topic')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['alert', 'alert_confirmation', 'expiry_reminder', 'application_received', 'account'])), name='outbox_email_kind')],
+                "verbose_name": "email",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("failed_at", None), ("sent_at", None)),
+                        fields=["next_attempt_at"],
+                        name="outbox_email_unsent",
+                    ),
+                    models.Index(
+                        condition=models.Q(
+                            ("failed_at", None),
+                            ("sent_at", None),
+                            models.Q(("topic", ""), _negated=True),
+                        ),
+                        fields=["topic"],
+                        name="outbox_email_topic",
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "alert",
+                                    "alert_confirmation",
+                                    "expiry_reminder",
+                                    "application_received",
+                                    "account",
+                                ],
+                            )
+                        ),
+                        name="outbox_email_kind",
+                    )
+                ],
             },
         ),
     ]

@@ -65,3 +65,19 @@ def nothing_more_arrives(sink, settle: float = 2.0, timeout: float = 60) -> int:
     before = sink.count()
     assert wait_until(work_idle, timeout=timeout), "work still in flight"
     return sink.count() - before + sink.settled(settle)
+
+
+def sweep_until(predicate, timeout: float = 90) -> bool:
+    """Beat runs the sweepers every minute; here they run every second until `predicate`."""
+    from alerts.services import deliveries_sweep
+    from outbox.services import outbox_sweep
+    from tests.support.waiting import wait_until
+
+    def tick() -> bool:
+        if predicate():
+            return True
+        deliveries_sweep()
+        outbox_sweep()
+        return False
+
+    return wait_until(tick, timeout=timeout, interval=1.0)
