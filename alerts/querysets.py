@@ -33,6 +33,18 @@ class SubscriptionQuerySet(models.QuerySet):
         age = timedelta(seconds=settings.ALERTS_CONFIRM_MAX_AGE_SECONDS)
         return self.filter(status="pending", created_at__lt=now - age)
 
+    def confirmation_unqueued(self, now: datetime) -> SubscriptionQuerySet:
+        """Pending subscriptions with no confirmation email queued (made before the outbox
+        existed: since then it is queued in the subscribing transaction)."""
+        grace = timedelta(seconds=settings.ALERTS_SWEEP_GRACE_SECONDS)
+        age = timedelta(seconds=settings.ALERTS_CONFIRM_MAX_AGE_SECONDS)
+        return self.filter(
+            status="pending",
+            confirmation_sent_at=None,
+            created_at__lt=now - grace,
+            created_at__gt=now - age,
+        )
+
 
 class DeliveryQuerySet(models.QuerySet):
     def unsent(self) -> DeliveryQuerySet:

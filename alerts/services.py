@@ -683,6 +683,7 @@ class SweepReport:
     match_jobs: int = 0
     deliveries: int = 0
     subscriptions: int = 0
+    confirmations: int = 0
     overdue_digests: int = 0
 
 
@@ -713,6 +714,9 @@ def deliveries_sweep(*, now: datetime | None = None) -> SweepReport:
         ).update(next_attempt_at=_grace(now))
         report.subscriptions = len(subscription_ids)
         enqueue_compose_on_commit(subscription_ids)
+    for subscription in Subscription.objects.confirmation_unqueued(now)[:1000]:
+        with transaction.atomic():
+            report.confirmations += confirmation_enqueue(subscription=subscription, now=now)
     for frequency in DIGEST_PERIOD:
         report.overdue_digests += digests_collect(
             frequency=frequency, now=now, overdue_only=True

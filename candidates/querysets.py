@@ -74,6 +74,17 @@ class SavedPostingQuerySet(models.QuerySet):
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def recruiters_not_told(self, now) -> ApplicationQuerySet:
+        """Applications of the last week whose recruiters' email was never queued (made
+        before the outbox existed, or while the posting had no recruiter address)."""
+        from datetime import timedelta
+
+        return self.filter(
+            recruiters_notified_at=None,
+            created_at__lt=now - timedelta(minutes=5),
+            created_at__gt=now - timedelta(days=7),
+        )
+
     def of(self, user) -> ApplicationQuerySet:
         """Applications `user` sent (none for anonymous visitors)."""
         if not user.is_authenticated:

@@ -204,11 +204,28 @@ def application_submit(*, user, listing: Listing, cover_note: str = "") -> Appli
     return application
 
 
-def _queue_notification(application: Application) -> None:
+def applications_notify_pending() -> int:
+    """Queue the recruiters' email of recent applications that have none (beat)."""
+    queued = 0
+    pending = Application.objects.recruiters_not_told(timezone.now())
+    for pk in pending.values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            application = (
+                Application.objects.select_for_update()
+                .select_related("listing", "listing__company")
+                .filter(pk=pk, recruiters_notified_at=None)
+                .first()
+            )
+            if application is not None:
+                queued += _queue_notification(application)
+    return queued
+
+
+def _queue_notification(application: Application) -> bool:
     """The recruiters' "new application" email, in the outbox (in the caller's transaction)."""
     message = application_received_message(application)
     if message is None:
-        return
+        return False
     email_enqueue(
         kind=Kind.APPLICATION_RECEIVED,
         key=f"application_received:{application.pk}",
@@ -216,6 +233,7 @@ def _queue_notification(application: Application) -> None:
     )
     application.recruiters_notified_at = timezone.now()
     application.save(update_fields=["recruiters_notified_at"])
+    return True
 
 
 def application_set_status(*, application: Application, status: str, by=None) -> bool:

@@ -244,6 +244,11 @@ CELERY_BEAT_SCHEDULE["alerts-cleanup"] = {
 # Every email (outbox/services.py): the sweeper re-enqueues what is due, was abandoned
 # by a dead sender or waited out a mail-server outage, so nothing is lost.
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "outbox.sweep", "schedule": 60.0}
+# Applications whose recruiters' email was never queued (e.g. made before the outbox).
+CELERY_BEAT_SCHEDULE["candidates-notify-pending"] = {
+    "task": "candidates.notify_pending",
+    "schedule": 600.0,
+}
 # Work younger than this is presumed to have its task in flight; the sweeper waits.
 ALERTS_SWEEP_GRACE_SECONDS = _typed("ALERTS_SWEEP_GRACE_SECONDS", int, 120)
 ALERTS_CONFIRM_MAX_AGE_SECONDS = 7 * 24 * 3600

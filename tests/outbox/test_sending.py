@@ -181,3 +181,32 @@ def test_cancelling_leaves_an_email_that_is_being_sent(smtp_backend):
     MAKERS[Kind.ALERT]()
     Email.objects.update(claimed_at=timezone.now())
     assert emails_cancel(topic=Email.objects.get().topic) == 0
+
+
+def test_a_pending_alert_without_a_queued_confirmation_gets_one_from_the_sweeper():
+    from alerts.services import deliveries_sweep
+    from tests.alerts.factories import PendingSubscriptionFactory
+
+    made = PendingSubscriptionFactory(email="before@example.com")
+    type(made).objects.filter(pk=made.pk).update(
+        confirmation_sent_at=None, created_at=timezone.now() - timedelta(minutes=10)
+    )
+    assert deliveries_sweep().confirmations == 1
+    assert deliveries_sweep().confirmations == 0
+    assert list(Email.objects.values_list("kind", "to")) == [
+        (Kind.ALERT_CONFIRMATION, ["before@example.com"])
+    ]
+
+
+def test_an_application_whose_recruiters_were_never_told_is_queued_once():
+    from candidates.models import Application
+    from candidates.services import applications_notify_pending
+
+    recipient = MAKERS[Kind.APPLICATION_RECEIVED]()
+    Email.objects.all().delete()  # as if made before the outbox existed
+    Application.objects.update(
+        recruiters_notified_at=None, created_at=timezone.now() - timedelta(minutes=10)
+    )
+    assert applications_notify_pending() == 1
+    assert applications_notify_pending() == 0
+    assert list(Email.objects.values_list("to", flat=True)) == [[recipient]]
