@@ -17,11 +17,14 @@ postings with `seed_demo` when there are too few live ones, alerts with
 (b) A daily digest over 1,000 postings that went live since the last one, for all
     alerts, until the outbox holds every due row (alerts.services.digests_collect).
 (c) Sending 10,000 alert emails through one real Celery worker (prefork, on the real
-    Redis broker) to an aiosmtpd sink in this process: emails per second, and the
-    worker's peak RSS (main process plus pool children), sampled every 100 ms.
+    Redis broker) to an aiosmtpd sink in this process, as in production: compose tasks
+    write each alert's email to the outbox (outbox.Email), the send tasks they enqueue
+    claim and send them. Emails per second, and the worker's peak RSS (main process
+    plus pool children), sampled every 100 ms.
 
-What the benchmark changes it puts back: the copied postings and outbox rows are
-deleted, the alerts' frequencies and watermarks restored.
+What the benchmark changes it puts back: the copied postings, delivery rows and the
+outbox emails composed for them are deleted, the alerts' frequencies and watermarks
+restored.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from benchmarks import _benchdb  # noqa: E402
+from benchmarks._alerts_worker import QUEUE  # noqa: E402
 from benchmarks._benchdb import percentile, say  # noqa: E402
 
 BENCH = _benchdb.configure()  # before django.setup(): settings read DATABASE_URL
@@ -62,8 +66,11 @@ from alerts import matching, services  # noqa: E402
 from alerts.management.commands.seed_subscriptions import SEED_DOMAIN  # noqa: E402
 from alerts.models import Delivery, Frequency, Subscription  # noqa: E402
 from listings.models import Listing  # noqa: E402
+from outbox.kinds import Kind as EmailKind  # noqa: E402
+from outbox.models import Email  # noqa: E402
 
-QUEUE = "alerts-benchmark"  # the benchmark worker listens here only: no stray tasks
+# QUEUE: the benchmark worker listens there only (no stray tasks), and every task the
+# benchmark or its worker enqueues goes there (benchmarks/_alerts_worker.py)
 BENCH_PREFIX = "alerts-bench-"
 
 
@@ -103,6 +110,7 @@ def settle() -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE alerts_delivery")
         cursor.execute("VACUUM ANALYZE alerts_subscription")
+        cursor.execute("VACUUM ANALYZE outbox_email")
         try:
             cursor.execute("CHECKPOINT")  # needs a superuser (the embedded server is one)
         except Exception as exc:
@@ -110,7 +118,14 @@ def settle() -> None:
 
 
 def clear_outbox() -> None:
+    """Delete the seeded alerts' delivery rows, then the outbox emails composed for them
+    (a delivery row protects its email, so the rows go first)."""
     Delivery.objects.filter(subscription__email__endswith="@" + SEED_DOMAIN).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'DELETE FROM outbox_email WHERE kind = %s AND right("to"[1], %s) = %s',
+            [EmailKind.ALERT, len(SEED_DOMAIN) + 1, "@" + SEED_DOMAIN],
+        )
 
 
 # --------------------------------------------------------------------------- (a)
@@ -246,13 +261,22 @@ class CountingSink:
     def __init__(self):
         self.count = 0
         self.recipients: list[str] = []
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.count += 1
             self.recipients.extend(envelope.rcpt_tos)
+            self.lock.notify_all()
         return "250 2.0.0 OK"
+
+    def settled(self, seconds: float) -> int:
+        """Once the work is done: wait at most `seconds` for a late duplicate; how many
+        more arrived."""
+        with self.lock:
+            before = self.count
+            self.lock.wait_for(lambda: self.count > before, timeout=seconds)
+            return self.count - before
 
 
 def free_port() -> int:
@@ -277,7 +301,7 @@ def start_worker(port: int, concurrency: int, log_path: Path) -> subprocess.Pope
             "-m",
             "celery",
             "-A",
-            "jobboard",
+            "benchmarks._alerts_worker",
             "worker",
             "--loglevel=WARNING",
             "--pool=prefork",
@@ -337,7 +361,7 @@ def bench_sending(emails: int, concurrency: int) -> dict:
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # one line per SMTP command
 
-    from alerts.tasks import send_alerts
+    from alerts.tasks import compose_alerts
 
     clear_outbox()
     subscriptions = list(
@@ -366,22 +390,28 @@ def bench_sending(emails: int, concurrency: int) -> dict:
         wait_ready(worker, log_path)
         idle_rss = tree_rss(worker.pid)
         batches = [
-            subscriptions[i : i + services.SEND_BATCH]
-            for i in range(0, len(subscriptions), services.SEND_BATCH)
+            subscriptions[i : i + services.COMPOSE_BATCH]
+            for i in range(0, len(subscriptions), services.COMPOSE_BATCH)
         ]
         started = time.perf_counter()
         for batch in batches:
-            send_alerts.apply_async(args=[batch], queue=QUEUE)
+            compose_alerts.apply_async(args=[batch], queue=QUEUE)
         deadline = time.monotonic() + max(120, emails / 20)
         while sink.count < len(subscriptions) and time.monotonic() < deadline:
             peak = max(peak, tree_rss(worker.pid))
-            time.sleep(0.1)
+            time.sleep(0.1)  # the RSS sampling interval
         elapsed = time.perf_counter() - started
         peak = max(peak, tree_rss(worker.pid))
-        time.sleep(1.0)  # anything arriving late would be a duplicate
-        sent_rows = Delivery.objects.filter(
-            subscription_id__in=subscriptions, sent_at__isnull=False
-        ).count()
+        # done when the outbox says so: every row composed and marked sent, no email of
+        # these alerts still to go; then a short bound for a late duplicate
+        rows = Delivery.objects.filter(subscription_id__in=subscriptions)
+        alert_emails = Email.objects.filter(pk__in=rows.values("email_id"))
+        while time.monotonic() < deadline and (
+            rows.filter(sent_at=None, skipped_at=None).exists() or alert_emails.unsent().exists()
+        ):
+            time.sleep(0.1)
+        sink.settled(1.0)
+        sent_rows = rows.filter(sent_at__isnull=False).count()
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         try:

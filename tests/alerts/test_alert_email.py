@@ -10,9 +10,9 @@ from django.test import Client, override_settings
 
 from alerts.emails import alert_message
 from alerts.models import Delivery, Frequency
-from alerts.services import alerts_send
 from tests.alerts.factories import SubscriptionFactory
 from tests.factories import CompanyFactory, LiveListingFactory, RemoteListingFactory
+from tests.support.outbox import send_alerts_now
 
 SITE = "https://jobs.example.org"
 
@@ -55,7 +55,7 @@ def test_an_alert_email_carries_each_posting_the_criteria_and_one_click_unsubscr
     )
     for posting in postings:
         Delivery.objects.create(subscription=subscription, listing=posting)
-    report = alerts_send(subscription_ids=[subscription.pk])
+    report = send_alerts_now([subscription.pk])
     assert (report.emails, report.sent_rows) == (1, 2)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

@@ -1,12 +1,14 @@
-"""Each (alert, posting) is recorded once, sent once, and never lost (in-process; see the
-worker tests for the same with real processes)."""
+"""Each (alert, posting) is recorded once, composed into one outbox email once, sent once,
+and never lost (in-process; see the worker tests for the same with real processes)."""
 
 from __future__ import annotations
 
 import smtplib
+import uuid
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
@@ -14,12 +16,16 @@ from django.utils import timezone
 from alerts import services
 from alerts.models import Delivery, Frequency, MatchJob, Status
 from listings.services import listing_publish
+from outbox import services as outbox
+from outbox.kinds import Kind as EmailKind
+from outbox.models import Email
 from tests.alerts.factories import (
     DailySubscriptionFactory,
     SubscriptionFactory,
     WeeklySubscriptionFactory,
 )
 from tests.factories import ListingFactory, LiveListingFactory
+from tests.support.outbox import deliver_outbox, send_alerts_now
 
 
 @pytest.fixture
@@ -79,36 +85,64 @@ def test_rerunning_matching_and_sending_changes_nothing(
     posting = publish(ListingFactory(level="vp"), django_capture_on_commit_callbacks)
     MatchJob.objects.update(done_at=None)  # as if the task were delivered again
     assert services.posting_match(listing_id=posting.pk) == 0
-    assert services.alerts_send(subscription_ids=[vp_alert.pk]).emails == 0
+    # the compose and send tasks delivered again find nothing to compose or to claim
+    assert services.alerts_compose(subscription_ids=[vp_alert.pk]).emails == 0
+    assert send_alerts_now([vp_alert.pk]).emails == 0
+    assert deliver_outbox() == 0
     assert len(mail.outbox) == 1 and Delivery.objects.count() == 1
+    assert Email.objects.count() == 1
 
 
 def test_a_posting_closed_before_its_alert_goes_out_is_not_sent(vp_alert):
     posting = LiveListingFactory(level="vp")
     Delivery.objects.create(subscription=vp_alert, listing=posting)
     posting.close()
-    report = services.alerts_send(subscription_ids=[vp_alert.pk])
+    report = send_alerts_now([vp_alert.pk])
     assert report.emails == 0 and report.skipped_rows == 1
     assert Delivery.objects.get().skip_reason == Delivery.Skip.NOT_LIVE
-    assert mail.outbox == []
+    assert mail.outbox == [] and not Email.objects.exists()
 
 
 # --------------------------------------------------------------------------- claims
 
 
-def test_a_claimed_row_belongs_to_one_sender_until_its_lease_runs_out(vp_alert):
-    posting = LiveListingFactory(level="vp")
-    delivery = Delivery.objects.create(subscription=vp_alert, listing=posting)
-    now = timezone.now()
-    first = services._claim([vp_alert.pk], token=services.uuid.uuid4(), now=now)
-    second = services._claim([vp_alert.pk], token=services.uuid.uuid4(), now=now)
-    assert [row[0] for row in first] == [delivery.pk] and second == []
-    # the first sender died; after the lease another may take the row
-    later = now + timedelta(seconds=services.settings.ALERTS_CLAIM_LEASE_SECONDS + 1)
-    third = services._claim([vp_alert.pk], token=services.uuid.uuid4(), now=later)
-    assert [row[0] for row in third] == [delivery.pk]
-    delivery.refresh_from_db()
-    assert delivery.attempts == 2
+def test_an_alerts_rows_are_composed_into_one_email_once_even_if_composing_runs_twice(
+    vp_alert,
+):
+    for posting in [LiveListingFactory(level="vp"), LiveListingFactory(level="vp")]:
+        Delivery.objects.create(subscription=vp_alert, listing=posting)
+    first = services.alerts_compose(subscription_ids=[vp_alert.pk])
+    again = services.alerts_compose(subscription_ids=[vp_alert.pk])  # a redelivered task
+    assert (first.pending, first.emails) == (2, 1)
+    assert (again.pending, again.emails) == (0, 0)
+    email = Email.objects.get()
+    assert email.kind == EmailKind.ALERT and email.to == ["vp@example.com"]
+    assert set(Delivery.objects.values_list("email_id", flat=True)) == {email.pk}
+    assert mail.outbox == []  # composing writes the outbox; sending is the outbox's
+
+
+def test_a_claimed_email_belongs_to_one_sender_until_its_lease_runs_out(vp_alert):
+    Delivery.objects.create(subscription=vp_alert, listing=LiveListingFactory(level="vp"))
+    services.alerts_compose(subscription_ids=[vp_alert.pk])
+    email = Email.objects.get()
+    first = outbox._claim([email.pk], uuid.uuid4())
+    second = outbox._claim([email.pk], uuid.uuid4())
+    assert first == [email.pk] and second == []
+    # a second sender finds nothing to claim, so it sends nothing
+    assert outbox.emails_send(email_ids=[email.pk]).claimed == 0
+    assert mail.outbox == []
+    # the first sender died; once its lease has run out another may take the email
+    past_lease = timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS, hours=1)
+    Email.objects.filter(pk=email.pk).update(claimed_at=timezone.now() - past_lease)
+    report = outbox.emails_send(email_ids=[email.pk])
+    assert (report.claimed, report.sent) == (1, 1)
+    email.refresh_from_db()
+    assert email.attempts == 2 and email.sent_at is not None
+    assert email.claimed_at is None and email.claim_token is None
+    assert Delivery.objects.get().sent_at == email.sent_at
+    # once sent, nobody claims it again
+    assert outbox.emails_send(email_ids=[email.pk]).claimed == 0
+    assert len(mail.outbox) == 1
 
 
 class FailingBackend:
@@ -127,24 +161,29 @@ class FailingBackend:
         raise smtplib.SMTPDataError(451, b"4.3.0 try again later")
 
 
-def test_a_mail_server_failure_releases_the_claim_with_a_backoff_and_keeps_the_row(vp_alert):
-    posting = LiveListingFactory(level="vp")
-    Delivery.objects.create(subscription=vp_alert, listing=posting)
-    before = timezone.now()
+def test_a_mail_server_failure_gives_the_email_back_with_a_backoff_and_keeps_it(vp_alert):
+    Delivery.objects.create(subscription=vp_alert, listing=LiveListingFactory(level="vp"))
     with (
         override_settings(EMAIL_BACKEND="tests.alerts.test_exactly_once.FailingBackend"),
         pytest.raises(smtplib.SMTPDataError),
     ):
-        services.alerts_send(subscription_ids=[vp_alert.pk])
+        send_alerts_now([vp_alert.pk])
     delivery = Delivery.objects.get()
     assert delivery.sent_at is None and delivery.skipped_at is None
-    assert delivery.claimed_at is None and delivery.claim_token is None
-    assert "451" in delivery.last_error and delivery.attempts == 1
-    assert delivery.next_attempt_at >= before + timedelta(seconds=29)
+    email = Email.objects.get()
+    assert delivery.email_id == email.pk
+    assert email.sent_at is None and email.failed_at is None
+    assert email.claimed_at is None and email.claim_token is None
+    assert "451" in email.last_error and email.attempts == 1
+    # not due again until its backoff has passed: the sweeper leaves it meanwhile
+    assert not Email.objects.due().exists()
+    backoff = timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS + 1)
+    assert Email.objects.due(timezone.now() + backoff).exists()
     # when the server is back, it goes out, once
-    assert services.alerts_send(subscription_ids=[vp_alert.pk]).emails == 1
-    assert services.alerts_send(subscription_ids=[vp_alert.pk]).emails == 0
+    assert send_alerts_now([vp_alert.pk]).emails == 1
+    assert send_alerts_now([vp_alert.pk]).emails == 0
     assert len(mail.outbox) == 1
+    assert Delivery.objects.get().sent_at is not None
 
 
 def test_a_permanently_refused_address_is_skipped_not_retried_forever(vp_alert):
@@ -155,9 +194,12 @@ def test_a_permanently_refused_address_is_skipped_not_retried_forever(vp_alert):
     Delivery.objects.create(subscription=vp_alert, listing=LiveListingFactory(level="vp"))
     with override_settings(EMAIL_BACKEND="tests.alerts.test_exactly_once.RefusingBackend"):
         globals()["RefusingBackend"] = Refusing
-        report = services.alerts_send(subscription_ids=[vp_alert.pk])
+        report = send_alerts_now([vp_alert.pk])
     assert report.emails == 0
     assert Delivery.objects.get().skip_reason == Delivery.Skip.REFUSED
+    email = Email.objects.get()
+    assert email.failure == Email.Failure.REFUSED and email.sent_at is None
+    assert not Email.objects.due(timezone.now() + timedelta(days=1)).exists()  # never again
 
 
 # --------------------------------------------------------------------------- digests
@@ -217,8 +259,9 @@ def test_a_posting_closed_before_the_digest_is_sent_leaves_it(
         services.digests_collect(frequency=Frequency.DAILY)
     assert Delivery.objects.filter(subscription=alert).count() == 2
     gone.close()  # between collection and sending
-    for callback in callbacks:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
     assert len(mail.outbox) == 1
     assert "Stays open" in mail.outbox[0].body and "Filled quickly" not in mail.outbox[0].body
     assert Delivery.objects.get(listing=gone).skip_reason == Delivery.Skip.NOT_LIVE
@@ -254,27 +297,54 @@ def test_the_sweeper_finds_work_whose_task_was_lost(
         report = services.deliveries_sweep(now=timezone.now() + timedelta(seconds=1))
     assert report.match_jobs == 1
     assert len(mail.outbox) == 1
-    # a row whose send task was lost is picked up too
-    Delivery.objects.update(sent_at=None)
+    # a row whose compose task was lost is picked up too
+    Delivery.objects.create(subscription=vp_alert, listing=LiveListingFactory(level="vp"))
     with django_capture_on_commit_callbacks(execute=True):
         report = services.deliveries_sweep(now=timezone.now() + timedelta(seconds=1))
     assert report.deliveries == 1 and len(mail.outbox) == 2
+    # and an email whose send task was lost goes out through the outbox's sweeper
+    Delivery.objects.create(subscription=vp_alert, listing=LiveListingFactory(level="vp"))
+    with django_capture_on_commit_callbacks(execute=False):  # the send is never enqueued
+        assert services.alerts_compose(subscription_ids=[vp_alert.pk]).emails == 1
+    assert len(mail.outbox) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.outbox_sweep(now=timezone.now() + timedelta(seconds=1)).enqueued == 1
+    assert len(mail.outbox) == 3
+    assert Delivery.objects.sent().count() == 3 and not Delivery.objects.unsent().exists()
 
 
-def test_the_sweeper_leaves_rows_that_are_claimed_or_waiting_for_their_backoff(vp_alert):
+def _email(key: str, **fields) -> Email:
+    return Email.objects.create(
+        kind=EmailKind.ALERT,
+        key=key,
+        from_email="jobs@localhost",
+        to=["vp@example.com"],
+        subject="New role",
+        message_id=f"<{key}@testserver>",
+        **fields,
+    )
+
+
+def test_the_sweepers_leave_work_that_is_composed_claimed_or_waiting_for_its_backoff(
+    vp_alert,
+):
     posting = LiveListingFactory(level="vp")
     now = timezone.now()
+    long_ago = now - timedelta(minutes=5)
+    # composed: its email is the outbox's (claimed by a live sender), however old the row
+    claimed = _email("claimed", claimed_at=now, next_attempt_at=long_ago)
     Delivery.objects.create(
-        subscription=vp_alert,
-        listing=posting,
-        claimed_at=now,
-        next_attempt_at=now - timedelta(minutes=5),
+        subscription=vp_alert, listing=posting, email=claimed, next_attempt_at=long_ago
     )
+    # not composed yet, but its next attempt has not come
     other = SubscriptionFactory(criteria={"level": ["vp"]})
     Delivery.objects.create(
         subscription=other, listing=posting, next_attempt_at=now + timedelta(minutes=5)
     )
     assert services.deliveries_sweep(now=now).deliveries == 0
+    # an email waiting for its backoff is left too
+    _email("waiting", next_attempt_at=now + timedelta(minutes=5))
+    assert outbox.outbox_sweep(now=now).enqueued == 0
 
 
 def test_an_overdue_digest_is_collected_by_the_sweeper(

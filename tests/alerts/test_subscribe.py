@@ -14,8 +14,11 @@ from django.utils import timezone
 from alerts import tokens
 from alerts.models import Delivery, Frequency, Status, Subscription
 from listings.services import listing_publish
+from outbox.kinds import Kind as EmailKind
+from outbox.models import Email
 from tests.alerts.factories import SubscriptionFactory
 from tests.factories import ListingFactory, LiveListingFactory, RemoteListingFactory
+from tests.support.outbox import deliver_outbox
 
 SEARCH = "level=senior_director&level=vp&workplace=remote&kpi=nps&salary_min=180000"
 
@@ -234,6 +237,7 @@ def test_a_verified_candidate_subscribes_without_an_opt_in_email(client, candida
     assert subscription.status == Status.ACTIVE
     assert subscription.user == candidate and subscription.email == "casey@example.com"
     assert subscription.frequency == Frequency.INSTANT
+    assert not Email.objects.exists() and deliver_outbox() == 0
     assert mail.outbox == []
     # the same search again does not make a second alert
     client.post("/alerts/new/?workplace=remote&level=vp", {"name": "Again", "frequency": "daily"})
@@ -262,13 +266,32 @@ def test_an_unverified_candidate_confirms_by_email_and_the_alert_joins_the_accou
     assert subscription.status == Status.ACTIVE and subscription.user == user
 
 
-def test_a_confirmation_email_is_sent_once_even_if_its_task_runs_twice(db):
-    from alerts.services import confirmation_send
+def test_a_confirmation_email_is_written_with_the_request_and_sent_once(db):
+    from alerts.services import confirmation_enqueue, subscription_request
 
-    subscription = SubscriptionFactory(status=Status.PENDING)
-    assert confirmation_send(subscription_id=subscription.pk) is True
-    assert confirmation_send(subscription_id=subscription.pk) is False
-    assert len(mail.outbox) == 1
+    subscription = subscription_request(
+        email="once@example.com", criteria={"level": ["vp"]}, name="VP", frequency="daily"
+    )
+    # the request's transaction put it in the outbox; asking again enqueues nothing
+    email = Email.objects.get()
+    assert email.kind == EmailKind.ALERT_CONFIRMATION and email.to == ["once@example.com"]
+    assert subscription.confirmation_sent_at is not None
+    assert confirmation_enqueue(subscription=subscription) is False
+    assert Email.objects.count() == 1
+    # sent once, however often the sender runs
+    assert deliver_outbox() == 1
+    assert deliver_outbox() == 0
+    assert [m.to for m in mail.outbox] == [["once@example.com"]]
+
+
+def test_a_confirmation_is_enqueued_once_and_only_for_a_pending_alert(db):
+    from alerts.services import confirmation_enqueue
+
+    pending = SubscriptionFactory(status=Status.PENDING)
+    assert confirmation_enqueue(subscription=pending) is True
+    assert confirmation_enqueue(subscription=pending) is False
+    assert confirmation_enqueue(subscription=SubscriptionFactory()) is False  # already active
+    assert Email.objects.count() == 1
 
 
 def test_unconfirmed_requests_are_forgotten_after_the_link_expires(db):

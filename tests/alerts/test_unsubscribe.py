@@ -7,9 +7,11 @@ from django.test import Client
 
 from alerts import tokens
 from alerts.models import Delivery, Status
-from alerts.services import alerts_send
+from alerts.services import alerts_compose
+from outbox.models import Email
 from tests.alerts.factories import SubscriptionFactory
 from tests.factories import LiveListingFactory
+from tests.support.outbox import deliver_outbox, send_alerts_now
 
 
 @pytest.fixture
@@ -70,8 +72,20 @@ def test_owed_postings_are_not_sent_after_unsubscribing(subscription):
     listing = LiveListingFactory(level="vp")
     Delivery.objects.create(subscription=subscription, listing=listing)
     Client().post(url_for(subscription))
-    report = alerts_send(subscription_ids=[subscription.pk])
+    report = send_alerts_now([subscription.pk])
     assert report.emails == 0
+    delivery = Delivery.objects.get()
+    assert delivery.sent_at is None and delivery.skip_reason == Delivery.Skip.STOPPED
+    assert not Email.objects.exists()
+
+
+def test_an_alert_email_composed_but_not_yet_sent_is_cancelled_by_unsubscribing(subscription):
+    Delivery.objects.create(subscription=subscription, listing=LiveListingFactory(level="vp"))
+    assert alerts_compose(subscription_ids=[subscription.pk]).emails == 1  # in the outbox
+    Client().post(url_for(subscription))
+    assert deliver_outbox() == 0
+    email = Email.objects.get()
+    assert email.sent_at is None and email.failure == Email.Failure.CANCELLED
     delivery = Delivery.objects.get()
     assert delivery.sent_at is None and delivery.skip_reason == Delivery.Skip.STOPPED
 

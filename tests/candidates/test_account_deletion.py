@@ -123,3 +123,68 @@ def test_deleting_the_account_removes_its_alert_subscriptions(owner_client, owne
     stranger = SubscriptionFactory(email="someone.else@example.com")
     owner_client.post(URL, {"password": "correct horse battery", "confirm": "on"})
     assert list(Subscription.objects.all()) == [stranger]
+
+
+def _outbox_for(*addresses: str) -> list:
+    from outbox.models import Email
+
+    return [email for email in Email.objects.order_by("pk") if set(email.to) & set(addresses)]
+
+
+@pytest.mark.django_db
+def test_deleting_the_account_deletes_the_outbox_emails_kept_for_its_addresses(
+    owner_client, owner, recruiter, history, listing
+):
+    from django.test import Client
+
+    from alerts.models import Delivery
+    from alerts.services import alerts_compose, subscription_request
+    from outbox.kinds import Kind as EmailKind
+    from outbox.models import Email
+    from tests.alerts.factories import SubscriptionFactory
+    from tests.support.outbox import deliver_outbox
+
+    # an account email, sent (its row is kept), and one still waiting
+    Client().post(reverse("account_reset_password"), {"email": owner.email})
+    assert deliver_outbox() == 2  # with the recruiters' email of the application
+    Client().post(reverse("account_reset_password"), {"email": owner.email})
+    # an alert email composed for the account's alert (its delivery row points at it)
+    alert = SubscriptionFactory(user=owner, email=owner.email, criteria={})
+    Delivery.objects.create(subscription=alert, listing=listing)
+    assert alerts_compose(subscription_ids=[alert.pk]).emails == 1
+    # a confirmation for an alert asked for without signing in
+    subscription_request(
+        email=owner.email, criteria={"level": ["vp"]}, name="VP", frequency="daily"
+    )
+    # someone else's
+    subscription_request(
+        email="someone.else@example.com", criteria={}, name="All", frequency="daily"
+    )
+    assert len(_outbox_for(owner.email)) == 4
+    recruiters = Email.objects.get(kind=EmailKind.APPLICATION_RECEIVED)
+
+    response = owner_client.post(URL, {"password": "correct horse battery", "confirm": "on"})
+    assert response.status_code == 302
+    assert _outbox_for(owner.email) == []
+    # the recruiters' email stays with them, as the application does; others' are untouched
+    assert sorted(Email.objects.values_list("pk", flat=True)) == sorted(
+        [recruiters.pk, *(e.pk for e in _outbox_for("someone.else@example.com"))]
+    )
+    assert not Delivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_deleting_the_account_deletes_emails_to_its_address_spelled_in_other_case(
+    owner_client, owner
+):
+    from alerts.models import Subscription
+    from alerts.services import subscription_request
+
+    # subscribed before signing up, typing the address in capitals
+    subscription_request(
+        email=owner.email.upper(), criteria={"level": ["vp"]}, name="VP", frequency="daily"
+    )
+    assert len(_outbox_for(owner.email.upper())) == 1
+    owner_client.post(URL, {"password": "correct horse battery", "confirm": "on"})
+    assert not Subscription.objects.exists()  # the alert goes (addresses match in any case)
+    assert _outbox_for(owner.email.upper()) == []  # and so must the email kept for it

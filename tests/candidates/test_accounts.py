@@ -10,8 +10,11 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
+from outbox.kinds import Kind as EmailKind
+from outbox.models import Email
 from tests.candidates.factories import CandidateUserFactory
 from tests.factories import UserFactory
+from tests.support.outbox import deliver_outbox
 
 PASSWORD = "correct horse battery"
 LINK = re.compile(r"https?://\S+")
@@ -35,6 +38,12 @@ def test_sign_up_sends_a_confirmation_link_and_the_account_waits_for_it(client):
     assert response["Location"] == reverse("account_email_verification_sent")
     user = get_user_model().objects.get(email="new.leader@example.com")
     assert not EmailAddress.objects.get(user=user).verified
+    # the request only put the email in the outbox; the outbox sends it
+    assert mail.outbox == []
+    assert list(Email.objects.values_list("kind", "to")) == [
+        (EmailKind.ACCOUNT, ["new.leader@example.com"])
+    ]
+    assert deliver_outbox() == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["new.leader@example.com"]
@@ -47,6 +56,7 @@ def test_sign_up_sends_a_confirmation_link_and_the_account_waits_for_it(client):
 @pytest.mark.django_db
 def test_the_link_in_the_email_confirms_the_address_and_signs_in(client):
     sign_up(client)
+    deliver_outbox()
     link = link_in(mail.outbox[0])
     page = client.get(link)
     assert page.status_code == 200
@@ -136,6 +146,7 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client):
     CandidateUserFactory(username="forgetful", email="forgetful@example.com")
     response = client.post(reverse("account_reset_password"), {"email": "forgetful@example.com"})
     assert response.status_code == 302
+    assert deliver_outbox() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "CX Leaders: Reset your password"
     link = link_in(mail.outbox[0])
@@ -219,5 +230,6 @@ def test_signing_up_with_a_taken_address_reveals_nothing_and_tells_the_owner(cli
     response = sign_up(client, email="taken@example.com")
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
+    assert deliver_outbox() == 1
     assert len(mail.outbox) == 1
     assert "already exists" in mail.outbox[0].body

@@ -1,19 +1,25 @@
-"""Applying with the profile: one per posting, résumé copied, recruiters told after commit."""
+"""Applying with the profile: one per posting, résumé copied, recruiters told by an outbox
+email written with the application."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from candidates import services
 from candidates.models import Application
-from candidates.tasks import notify_recruiters
+from outbox import services as outbox
+from outbox.kinds import Kind as EmailKind
+from outbox.models import Email
 from tests.candidates.factories import ProfileFactory, docx_upload
-from tests.factories import ClosedListingFactory, LiveListingFactory
+from tests.factories import ClosedListingFactory, CompanyFactory, LiveListingFactory
+from tests.support.outbox import deliver_outbox
 
 
 def apply_url(listing):
@@ -147,7 +153,7 @@ def test_an_overlong_cover_note_is_refused(owner_client, owner_profile, listing)
 
 
 @pytest.mark.django_db
-def test_the_company_recruiters_get_an_email_once_the_application_is_committed(
+def test_the_company_recruiters_email_is_written_with_the_application_and_sent_once(
     owner_client,
     owner_profile,
     listing,
@@ -155,13 +161,19 @@ def test_the_company_recruiters_get_an_email_once_the_application_is_committed(
     colleague_recruiter,
     other_recruiter,
     django_capture_on_commit_callbacks,
-    eager_celery,
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         owner_client.post(apply_url(listing), {"cover_note": "<b>Hello</b>"})
-    assert mail.outbox == []  # nothing before the commit
-    for callback in callbacks:
-        callback()
+    application = Application.objects.get()
+    # the email is a row of the application's own transaction; only sending waits
+    email = Email.objects.get()
+    assert email.kind == EmailKind.APPLICATION_RECEIVED
+    assert email.key == f"application_received:{application.pk}"
+    assert sorted(email.to) == ["carl@northwind.example", "rita@northwind.example"]
+    assert application.recruiters_notified_at is not None
+    assert len(callbacks) == 1  # the send task, enqueued after the commit
+    assert mail.outbox == []  # nothing leaves before the outbox sends it
+    assert deliver_outbox() == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert sorted(message.to) == ["carl@northwind.example", "rita@northwind.example"]
@@ -171,27 +183,59 @@ def test_the_company_recruiters_get_an_email_once_the_application_is_committed(
     html = message.alternatives[0][0]
     assert "&lt;b&gt;Hello&lt;/b&gt;" in html
     assert not message.attachments
-    application = Application.objects.get()
-    assert application.recruiters_notified_at is not None
-    # a redelivered task sends nothing twice
-    notify_recruiters.apply(args=[application.pk])
+    # a redelivered send task finds nothing to claim: nothing is sent twice
+    assert outbox.emails_send(email_ids=[email.pk]).claimed == 0
+    assert deliver_outbox() == 0
     assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db
-def test_a_failed_send_releases_the_claim_for_the_retry(
+def test_each_application_has_exactly_one_recruiters_email(
+    owner_client, owner_profile, outsider_profile, listing, recruiter
+):
+    owner_client.post(apply_url(listing))
+    owner_client.post(apply_url(listing), {"cover_note": "again"})  # refused: no email
+    with pytest.raises(services.AlreadyApplied):
+        services.application_submit(user=owner_profile.user, listing=listing)
+    other = services.application_submit(user=outsider_profile.user, listing=listing)
+    keys = sorted(Email.objects.values_list("key", flat=True))
+    mine = Application.objects.get(candidate=owner_profile.user)
+    assert keys == sorted(f"application_received:{a.pk}" for a in [mine, other])
+    assert deliver_outbox() == 2
+    assert sorted(m.subject for m in mail.outbox) == [
+        f"New application: Olivia Owner for {listing.title}",
+        f"New application: Oscar Outsider for {listing.title}",
+    ]
+
+
+@pytest.mark.django_db
+def test_no_email_when_the_posting_has_no_recruiter_address(owner_profile):
+    listing = LiveListingFactory(company=CompanyFactory(), created_by=None)  # nobody to tell
+    application = services.application_submit(user=owner_profile.user, listing=listing)
+    assert not Email.objects.exists()
+    application.refresh_from_db()
+    assert application.recruiters_notified_at is None
+    assert deliver_outbox() == 0 and mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_failed_send_gives_the_email_back_for_the_retry(
     owner_profile, listing, recruiter, settings
 ):
     application = services.application_submit(user=owner_profile.user, listing=listing)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
     with pytest.raises(OSError):
-        notify_recruiters.run(application.pk)
-    application.refresh_from_db()
-    assert application.notify_claimed_at is None
-    assert application.recruiters_notified_at is None
+        deliver_outbox()
+    email = Email.objects.get()
+    assert email.sent_at is None and email.failed_at is None
+    assert email.claimed_at is None and email.claim_token is None
+    assert email.attempts == 1 and email.last_error
+    assert mail.outbox == []
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    notify_recruiters.run(application.pk)
+    assert deliver_outbox() == 1
+    email.refresh_from_db()
+    assert email.sent_at is not None
     application.refresh_from_db()
     assert application.recruiters_notified_at is not None
     assert len(mail.outbox) == 1
@@ -227,23 +271,19 @@ def test_the_apply_page_shows_the_match_and_what_will_be_sent(owner_client, owne
 
 
 @pytest.mark.django_db
-def test_the_sweep_sends_notifications_that_never_left(listing, recruiter, eager_celery):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from candidates.tasks import notify_pending
-    from tests.candidates.factories import ApplicationFactory
-
-    stuck = ApplicationFactory(listing=listing)
-    fresh = ApplicationFactory(listing=listing)
-    Application.objects.filter(pk=stuck.pk).update(
-        created_at=timezone.now() - timedelta(minutes=30)
-    )
-    assert notify_pending() == 1
+def test_the_sweep_sends_notifications_whose_send_task_never_left(
+    owner_profile, listing, recruiter, eager_celery, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):  # the broker was down
+        services.application_submit(user=owner_profile.user, listing=listing)
+    assert mail.outbox == [] and Email.objects.unsent().count() == 1
+    later = timezone.now() + timedelta(seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.outbox_sweep(now=later).enqueued == 1
     assert len(mail.outbox) == 1
-    stuck.refresh_from_db()
-    fresh.refresh_from_db()
-    assert stuck.recruiters_notified_at is not None
-    assert fresh.recruiters_notified_at is None
-    assert notify_pending() == 0
+    assert mail.outbox[0].to == ["rita@northwind.example"]
+    assert not Email.objects.unsent().exists()
+    # the next sweep finds nothing left to send
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.outbox_sweep(now=later + timedelta(minutes=5)).enqueued == 0
+    assert len(mail.outbox) == 1
