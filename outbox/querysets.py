@@ -20,6 +20,11 @@ class EmailQuerySet(models.QuerySet):
         """Neither sent nor given up: still to go out."""
         return self.filter(sent_at=None, failed_at=None)
 
+    def unclaimed(self, now: datetime | None = None) -> EmailQuerySet:
+        """Unsent and held by no live sender (never claimed, or the claim's lease ran out)."""
+        now = now or timezone.now()
+        return self.unsent().filter(Q(claimed_at=None) | Q(claimed_at__lt=now - claim_lease()))
+
     def due(self, now: datetime | None = None) -> EmailQuerySet:
         """Unsent emails a sender may take now: unclaimed and their next attempt has
         come, or claimed by a sender whose lease ran out (it died)."""

@@ -107,6 +107,8 @@ def email_enqueue(
         html=html,
         headers=headers,
         message_id=message_id,
+        # its own send task is enqueued at the commit: the sweeper leaves it that long
+        next_attempt_at=timezone.now() + timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS),
     )
     try:
         with transaction.atomic():
@@ -346,8 +348,12 @@ def emails_forget(*, addresses: list[str]) -> int:
     wanted = sorted({a.strip().lower() for a in addresses if a.strip()})
     if not wanted:
         return 0
+    addressed = Email.objects.extra(  # addresses are kept as typed: compare them lowered
+        where=['EXISTS (SELECT 1 FROM unnest("outbox_email"."to") a WHERE lower(a) = ANY(%s))'],
+        params=[wanted],
+    )
     deleted = 0
-    for row in Email.objects.filter(to__overlap=wanted):
+    for row in addressed:
         try:
             with transaction.atomic():
                 row.delete()
@@ -375,7 +381,7 @@ def outbox_sweep(*, now: datetime | None = None) -> SweepReport:
     now = now or timezone.now()
     report = SweepReport()
     too_old = now - timedelta(seconds=settings.OUTBOX_GIVE_UP_AFTER_SECONDS)
-    stale = Email.objects.due(now).filter(created_at__lt=too_old).values_list("pk", flat=True)
+    stale = Email.objects.unclaimed(now).filter(created_at__lt=too_old).values_list("pk", flat=True)
     report.given_up = _mark_failed(list(stale[:SWEEP_LIMIT]), Email.Failure.EXPIRED, "given up")
     grace = now + timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
     with transaction.atomic():
