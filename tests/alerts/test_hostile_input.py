@@ -5,13 +5,15 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.core.cache import cache
+from django.http import QueryDict
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from alerts import tokens
+from alerts import matching, tokens
 from alerts.matching import CRITERIA
-from alerts.models import Subscription
+from alerts.models import Frequency, Subscription
 from tests.alerts.factories import SubscriptionFactory
 
 NASTY = st.one_of(
@@ -56,15 +58,69 @@ def test_the_subscribe_page_survives_any_query_string(params):
     assert response.status_code == 200
 
 
-@pytest.mark.django_db
-@HOSTILE
-@given(
-    params=PARAMS,
-    form=st.dictionaries(st.sampled_from(["email", "name", "frequency", "x"]), NASTY, max_size=4),
+SUBSCRIBE_FORM = st.fixed_dictionaries(
+    {},
+    optional={
+        "email": st.one_of(st.emails(), NASTY),
+        "name": NASTY,
+        "frequency": st.one_of(st.sampled_from(Frequency.values), NASTY),
+        "x": NASTY,
+    },
 )
-def test_subscribing_survives_any_form(params, form):
-    response = Client().post("/alerts/new/?" + urlencode(params), form)
-    assert response.status_code in (200, 400, 429)
+VALID_FORM = {"email": "pat@example.com", "name": "  VP   roles ", "frequency": "weekly"}
+
+
+@pytest.mark.django_db
+def test_subscribing_survives_any_form():
+    """Every example reaches the form: the limiter is reset before each one, so a 429
+    can never stand in for the form's answer (a test below proves the limiter itself)."""
+    ran: list[int] = []
+    outcomes: list[str] = []
+
+    @HOSTILE
+    @given(params=PARAMS, form=SUBSCRIBE_FORM)
+    @example(params=[("level", "vp"), ("q", "support")], form=VALID_FORM)
+    @example(params=[("level", "\x00")], form={"email": "not an address", "name": "x"})
+    def subscribe(params, form):
+        ran.append(1)
+        cache.clear()  # a fresh per-address and per-email count for this example
+        before = Subscription.objects.count()
+        response = Client().post("/alerts/new/?" + urlencode(params), form)
+        assert response.status_code in (200, 400), response.status_code
+        bound = response.context.get("form")
+        if response.status_code == 400:
+            # the form ran and said why; nothing was stored
+            assert bound is not None and bound.is_bound and bound.errors
+            assert Subscription.objects.count() == before
+            outcomes.append("invalid")
+            return
+        # accepted: exactly one pending subscription, holding what was sent
+        assert Subscription.objects.count() == before + 1
+        saved = Subscription.objects.latest("id")
+        assert saved.email == form["email"].strip()
+        assert saved.name == " ".join(form["name"].split())
+        assert saved.frequency == form["frequency"]
+        expected = matching.criteria_from(matching.alert_filterset(QueryDict(urlencode(params))))
+        assert saved.criteria == expected
+        outcomes.append("saved")
+
+    subscribe()
+    assert len(ran) >= HOSTILE.max_examples
+    assert len(outcomes) == len(ran), "every example must reach the form, none a 429"
+    assert set(outcomes) == {"invalid", "saved"}, "both branches must be reached"
+
+
+@pytest.mark.django_db
+def test_the_limiter_still_answers_429_past_its_limit(settings):
+    """The fuzz above resets the limiter; here it is left alone and must stop the flood."""
+    limit, _window = settings.ALERTS_SUBSCRIBE_LIMIT_PER_IP
+    hostile = {"email": "\x00", "name": "<script>", "frequency": "1e309"}
+    codes = [Client().post("/alerts/new/?level=vp", hostile).status_code for _ in range(limit)]
+    assert codes == [400] * limit  # every anonymous POST counts, valid or not
+    response = Client().post("/alerts/new/?level=vp", VALID_FORM)
+    assert response.status_code == 429
+    assert response.context["limited"] == "ip"
+    assert Subscription.objects.count() == 0
 
 
 @pytest.mark.django_db
