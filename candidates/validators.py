@@ -7,7 +7,9 @@ as such in [Content_Types].xml). The name and the browser's Content-Type are ign
 
 from __future__ import annotations
 
+import lzma
 import zipfile
+import zlib
 from typing import IO
 
 from django.conf import settings
@@ -22,6 +24,21 @@ DOCX_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml
 # A DOCX whose parts would inflate past this is a zip bomb, not a résumé.
 DOCX_MAX_UNCOMPRESSED = 100 * 1024 * 1024
 DOCX_MAX_ENTRIES = 2000
+# [Content_Types].xml is a few kilobytes; it is read no further than this, whatever its
+# header claims (a header may lie, and inflating is what a bomb is for).
+DOCX_MAX_CONTENT_TYPES = 256 * 1024
+# What a damaged member raises when it is read: zipfile lets the decompressors' own
+# errors through (zlib.error for deflate, LZMAError for LZMA; bz2 raises OSError).
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    EOFError,
+    OSError,
+    ValueError,
+    zlib.error,
+    lzma.LZMAError,
+    NotImplementedError,  # an exotic compression method
+)
 # Active content a recruiter's PDF reader might run.
 PDF_ACTIVE_MARKERS = (b"/JavaScript", b"/JS ", b"/JS(", b"/JS<", b"/Launch", b"/EmbeddedFile")
 
@@ -86,11 +103,12 @@ def _check_docx(fh: IO[bytes]) -> None:
             names = {info.filename for info in infos}
             if "word/document.xml" not in names or "[Content_Types].xml" not in names:
                 raise ValidationError(WRONG_TYPE, code="wrong_type")
-            content_types = archive.read("[Content_Types].xml")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+            with archive.open("[Content_Types].xml") as part:
+                content_types = part.read(DOCX_MAX_CONTENT_TYPES + 1)
+    except _DAMAGED as exc:
         raise ValidationError(WRONG_TYPE, code="wrong_type") from exc
-    except NotImplementedError as exc:  # an exotic compression method
-        raise ValidationError(WRONG_TYPE, code="wrong_type") from exc
+    if len(content_types) > DOCX_MAX_CONTENT_TYPES:
+        raise ValidationError(WRONG_TYPE, code="wrong_type")
     if DOCX_MAIN_TYPE.encode() not in content_types:
         # .docm (macros), .dotx (templates) and other OOXML files are not résumés we accept
         raise ValidationError(WRONG_TYPE, code="wrong_type")
