@@ -17,6 +17,18 @@ from listings.widgets import KPI_TARGET_MAX_LENGTH, CountriesSelectMultiple, KPI
 
 # A pasted bullet list keeps its meaning without its bullets.
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)])\s+")
+# Control characters (but tab and newlines) and the two non-characters: XML 1.0 cannot
+# carry them, so one in a published posting would break every feed that lists it. NUL is
+# left to ProhibitNullCharactersValidator, which refuses it with a message.
+_CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f\x7f\ufffe\uffff]")
+# Word's line break (vertical tab) and page break (form feed), as pasted from a document.
+_SOFT_BREAK = re.compile(r"[\x0b\x0c]")
+
+
+def without_controls(text: str, *, multiline: bool = False) -> str:
+    """`text` without control characters; a pasted line or page break becomes a newline
+    (a space in one-line text)."""
+    return _CONTROL.sub("", _SOFT_BREAK.sub("\n" if multiline else " ", text))
 
 
 class LinesField(forms.Field):
@@ -246,12 +258,36 @@ class ListingAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["industries"].choices = list(Industry.objects.values_list("slug", "name"))
         self.fields["applicant_countries"].choices = list(countries)
+        if self.is_bound:
+            # before any field sees it, so "required" and lengths apply to what is kept
+            self.data = self._plain_text(self.data)
         company = self.fields.get("company")
         if company is not None and self.allowed_company is not None and not self.is_operator:
             company.queryset = Company.objects.filter(pk=self.allowed_company.pk)
             company.initial = self.allowed_company.pk
             company.empty_label = None
             company.help_text = "You post for your own company."
+
+    def _plain_text(self, data):
+        """The submitted data with control characters taken out of the free-text fields."""
+        data = data.copy()
+        keys: dict[str, bool] = {}  # data key -> multi-line?
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if isinstance(field, KPIField):
+                keys.update((field.widget.target_name(key, code), False) for code in KPI.values)
+            elif type(field) in (forms.CharField, LinesField, TechnologiesField):
+                keys[key] = isinstance(field.widget, forms.Textarea)
+        for key, multiline in keys.items():
+            if key not in data:
+                continue
+            if hasattr(data, "getlist"):
+                data.setlist(
+                    key, [without_controls(str(v), multiline=multiline) for v in data.getlist(key)]
+                )
+            elif isinstance(data[key], str):
+                data[key] = without_controls(data[key], multiline=multiline)
+        return data
 
     def clean_company(self):
         company = self.cleaned_data.get("company")
