@@ -21,6 +21,15 @@ from listings.models import Listing
 from listings.rendering import summary
 from listings.search import newest_ids, search_filterset
 
+# XML 1.0 cannot carry C0 control characters other than tab, newline and return. Posting
+# forms remove them, but a company name or an older posting may still hold one.
+_NOT_XML = {c: " " for c in range(32) if c not in (9, 10, 13)} | {0x7F: " "}
+
+
+def xml_text(text: str) -> str:
+    return str(text).translate(_NOT_XML)
+
+
 FEED_SIZE = 50
 
 
@@ -65,7 +74,7 @@ class ListingsFeed(Feed):
         return f"{url}?{obj.query_string}" if obj.query_string else url
 
     def item_title(self, item: Listing) -> str:
-        return f"{item.title} at {item.company.name}"
+        return xml_text(f"{item.title} at {item.company.name}")
 
     def item_link(self, item: Listing) -> str:
         return settings.SITE_URL + item.get_absolute_url()
@@ -76,7 +85,7 @@ class ListingsFeed(Feed):
     def item_description(self, item: Listing) -> str:
         # Feed readers treat the description as HTML: escape the plain-text summary.
         facts = " · ".join(p for p in [item.location_display, item.salary_display] if p)
-        return escape(f"{facts}. {summary(item.description, 50)}")
+        return escape(xml_text(f"{facts}. {summary(item.description, 50)}"))
 
     def item_pubdate(self, item: Listing):
         return item.date_posted
@@ -85,7 +94,7 @@ class ListingsFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item: Listing) -> str:
-        return item.company.name
+        return xml_text(item.company.name)
 
     def item_categories(self, item: Listing) -> list[str]:
         return [item.get_level_display(), item.get_function_display()]

@@ -266,3 +266,20 @@ def test_robots_txt_allows_crawling_keeps_private_areas_out_and_names_the_sitema
         assert f"Disallow: {private}" in lines
     assert "Disallow: /jobs/" not in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/jobs/feed/", "/jobs/feed/atom/"])
+def test_control_characters_in_a_company_name_or_an_old_posting_leave_the_feed_valid_xml(
+    client, path
+):
+    listing = LiveListingFactory(title="VP Support")
+    # written past the forms (an operator's company admin, a posting saved before they
+    # cleaned input): XML cannot carry these characters
+    type(listing.company).objects.filter(pk=listing.company_id).update(name="Acme\x0b\x01 Care")
+    Listing.objects.filter(pk=listing.pk).update(title="VP\x08 Support", description="a\x1bb")
+    response = client.get(path)
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    text = ET.tostring(root, encoding="unicode")
+    assert "Acme   Care" in text and "VP  Support" in text
