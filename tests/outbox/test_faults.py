@@ -120,6 +120,7 @@ def test_a_worker_killed_at_each_step_of_a_send(step, celery_worker_factory, smt
     assert row.claimed_at is not None or step == "recorded"
     worker.kill()  # SIGKILL, main process and pool child alike
     if release is not None:
+        assert smtp_sink.wait_clients_gone()  # the server saw the client die mid-command
         release.set()
     if "conn" in holder:
         holder["conn"].rollback()

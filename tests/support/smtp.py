@@ -42,6 +42,7 @@ class SmtpSink:
         self.delay = 0.0  # seconds to think before answering DATA
         self.attempts = 0  # DATA commands seen
         self.replied: list[str] = []  # every non-250 answer given, in order
+        self._held_at: list = []  # the sessions a hold stopped (their client may die)
         self._cond = threading.Condition()
         self._controller: Controller | None = None
 
@@ -62,10 +63,11 @@ class SmtpSink:
         self.reached[stage].clear()
         return event
 
-    async def _stage(self, stage: str) -> str | None:
+    async def _stage(self, stage: str, server) -> str | None:
         self.reached[stage].set()
         held = self.holds.get(stage)
         if held is not None:
+            self._held_at.append(server)
             while not held.is_set():
                 await asyncio.sleep(0.02)  # cancelled if the client disconnects
         queued = self.replies[stage]
@@ -78,7 +80,7 @@ class SmtpSink:
     # ------------------------------------------------------------------ aiosmtpd hooks
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
-        reply = await self._stage("MAIL")
+        reply = await self._stage("MAIL", server)
         if reply:
             return reply
         envelope.mail_from = address
@@ -86,7 +88,7 @@ class SmtpSink:
         return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        reply = await self._stage("RCPT")
+        reply = await self._stage("RCPT", server)
         if reply:
             return reply
         envelope.rcpt_tos.append(address)
@@ -95,7 +97,7 @@ class SmtpSink:
     async def handle_DATA(self, server, session, envelope):
         with self._cond:
             self.attempts += 1
-        reply = await self._stage("DATA")
+        reply = await self._stage("DATA", server)
         if reply:
             return reply
         if self.delay:
@@ -142,6 +144,15 @@ class SmtpSink:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+    def wait_clients_gone(self, timeout: float = 10) -> bool:
+        """True once every session a hold stopped has lost its client (the server has
+        seen the disconnect, so releasing the hold delivers nothing)."""
+        from tests.support.waiting import wait_until
+
+        return wait_until(
+            lambda: all(server.transport is None for server in self._held_at), timeout=timeout
+        )
 
     # ------------------------------------------------------------------ reading
 
