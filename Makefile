@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format lock install clean-data benchmark-search
+.PHONY: run test lint format lock install clean-data benchmark-search benchmark-load-reliability
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ lock: $(STAMP)
 
 benchmark-search: $(STAMP)
 	$(PY) benchmarks/search.py
+
+# gunicorn, a worker and beat under 16 clients for 2 minutes, a digest, a killed worker.
+benchmark-load-reliability: $(STAMP)
+	$(PY) benchmarks/load_reliability.py
 
 clean-data:
 	rm -rf .data

@@ -22,6 +22,7 @@ Any answer other than 200, and any exception, counts as an error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import itertools
 import os
@@ -55,19 +56,83 @@ def free_port() -> int:
 # --------------------------------------------------------------------------- server
 
 
-class Gunicorn:
-    """gunicorn in its own process group, stopped by stop() whatever happened."""
+class Service:
+    """A child process in a session (process group) of its own, its output in a temporary
+    log; stop() ends it whatever happened. Subclasses give the command.
 
-    def __init__(self, port: int, workers: int, worker_class: str, threads: int):
-        self.port, self.workers = port, workers
-        self.worker_class, self.threads = worker_class, threads
-        self.log = Path(tempfile.mkstemp(prefix="bench-gunicorn-", suffix=".log")[1])
+    Shared with benchmarks/load_reliability.py (gunicorn, Celery worker and beat).
+    """
+
+    name = "service"
+
+    def __init__(self) -> None:
+        self.log = Path(tempfile.mkstemp(prefix=f"bench-{self.name}-", suffix=".log")[1])
         self.proc: subprocess.Popen | None = None
 
-    def start(self) -> Gunicorn:
-        env = dict(os.environ)  # DATABASE_URL, REDIS_URL, DEBUG, HTTPS: set by configure()
-        env.update(ALLOWED_HOSTS=f"{HOST},localhost", PYTHONUNBUFFERED="1")
-        command = [
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def environment(self) -> dict[str, str]:
+        # DATABASE_URL, REDIS_URL, DEBUG, HTTPS: set by _benchdb.configure()
+        return {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+    def start(self) -> Service:
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(
+                self.command(),
+                cwd=BASE_DIR,
+                env=self.environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def log_tail(self, chars: int = 3000) -> str:
+        try:
+            return self.log.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 20) -> None:
+        """SIGTERM to the main process (a graceful stop, as an orchestrator's), then
+        SIGKILL to the whole group if it has not exited in time."""
+        if not self.running:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL to the main process and its children at once, as a crash would."""
+        if not self.running:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+
+class Gunicorn(Service):
+    """`gunicorn jobboard.wsgi` on 127.0.0.1 and `port`."""
+
+    name = "gunicorn"
+
+    def __init__(self, port: int, workers: int, worker_class: str, threads: int):
+        super().__init__()
+        self.port, self.workers = port, workers
+        self.worker_class, self.threads = worker_class, threads
+
+    def environment(self) -> dict[str, str]:
+        return {**super().environment(), "ALLOWED_HOSTS": f"{HOST},localhost"}
+
+    def command(self) -> list[str]:
+        return [
             sys.executable,
             "-m",
             "gunicorn",
@@ -88,22 +153,6 @@ class Gunicorn:
             "warning",
             "--no-control-socket",
         ]
-        with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen(
-                command,
-                cwd=BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        return self
-
-    def log_tail(self, chars: int = 3000) -> str:
-        try:
-            return self.log.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
 
     def wait_healthy(self, timeout: float = 90) -> None:
         url = f"http://{HOST}:{self.port}/healthz"
@@ -121,16 +170,6 @@ class Gunicorn:
                 last = repr(exc)
             time.sleep(0.2)
         raise RuntimeError(f"/healthz did not answer 200 ({last}):\n{self.log_tail()}")
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)  # graceful: the master stops its workers
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
 
 
 # --------------------------------------------------------------------------- clients
@@ -158,34 +197,57 @@ class Replay:
         return self.mix[n % len(self.mix)].url, n >= len(self.mix)
 
 
+class KeepAlive:
+    """One client's HTTP/1.1 connection to 127.0.0.1, kept alive and reopened whenever
+    the server closes it (gunicorn's sync workers do after every response) or fails."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn: http.client.HTTPConnection | None = None
+        self.opened = 0
+
+    def request(
+        self, method: str, url: str, body: bytes | None = None, headers: dict | None = None
+    ) -> tuple[http.client.HTTPResponse, bytes]:
+        """Send one request and read the whole answer; raises OSError or HTTPException."""
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+            self.opened += 1
+        sent = {"Host": f"{HOST}:{self.port}", "Connection": "keep-alive", **(headers or {})}
+        try:
+            self.conn.request(method, url, body=body, headers=sent)
+            response = self.conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException):
+            self.close()
+            raise
+        if response.will_close:
+            self.close()
+        return response, data
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
 def client(port: int, replay: Replay, deadline: float, stop: threading.Event, tally: Tally):
-    conn: http.client.HTTPConnection | None = None
+    http_ = KeepAlive(port)
     while not stop.is_set() and time.monotonic() < deadline:
         url, repeated = replay.next()
         start = time.perf_counter()
         try:
-            if conn is None:
-                conn = http.client.HTTPConnection(HOST, port, timeout=60)
-                tally.connections += 1
-            conn.request("GET", url, headers={"Host": HOST, "Connection": "keep-alive"})
-            response = conn.getresponse()
-            response.read()
-            elapsed = (time.perf_counter() - start) * 1000
-            if response.will_close:
-                conn.close()
-                conn = None
-            tally.latencies.append(elapsed)
-            tally.repeats += repeated
-            if response.status != 200:
-                tally.errors.append(f"HTTP {response.status} {url}")
+            response, _ = http_.request("GET", url)
         except (OSError, http.client.HTTPException) as exc:
             tally.errors.append(f"{exc!r} {url}")
-            if conn is not None:
-                conn.close()
-            conn = None
             time.sleep(0.05)  # a server that went away must not turn this into a busy loop
-    if conn is not None:
-        conn.close()
+            continue
+        tally.latencies.append((time.perf_counter() - start) * 1000)
+        tally.repeats += repeated
+        if response.status != 200:
+            tally.errors.append(f"HTTP {response.status} {url}")
+    http_.close()
+    tally.connections = http_.opened
 
 
 def run_clients(port: int, mix: list[_mix.MixQuery], clients: int, seconds: float):

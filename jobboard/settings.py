@@ -244,6 +244,12 @@ CELERY_BEAT_SCHEDULE["alerts-cleanup"] = {
 # Every email (outbox/services.py): the sweeper re-enqueues what is due, was abandoned
 # by a dead sender or waited out a mail-server outage, so nothing is lost.
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "outbox.sweep", "schedule": 60.0}
+# Both sweepers every SWEEP_EVERY_SECONDS (a minute); drills run them every few seconds.
+SWEEP_EVERY_SECONDS = _typed("SWEEP_EVERY_SECONDS", int, 60)
+if SWEEP_EVERY_SECONDS < 1:
+    raise ImproperlyConfigured("SWEEP_EVERY_SECONDS must be ≥ 1.")
+for _sweeper in ("alerts-sweep", "outbox-sweep"):
+    CELERY_BEAT_SCHEDULE[_sweeper]["schedule"] = float(SWEEP_EVERY_SECONDS)
 # Applications whose recruiters' email was never queued (e.g. made before the outbox).
 CELERY_BEAT_SCHEDULE["candidates-notify-pending"] = {
     "task": "candidates.notify_pending",
