@@ -12,6 +12,7 @@ class AlertsConfig(AppConfig):
 
         kinds.register(
             kinds.Kind.ALERT,
+            bulk=True,
             on_sent=services.alert_emails_sent,
             on_failed=services.alert_emails_failed,
         )

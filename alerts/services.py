@@ -34,6 +34,7 @@ from django.utils import timezone
 from alerts import matching
 from alerts.models import DIGEST_PERIOD, Delivery, Frequency, Kind, MatchJob, Status, Subscription
 from listings.models import Listing
+from outbox.kinds import BULK_PRIORITY
 from outbox.kinds import Kind as EmailKind
 from outbox.models import Email
 from outbox.services import email_enqueue, emails_cancel, send_on_commit
@@ -49,10 +50,11 @@ DIGEST_OVERLAP_SECONDS = 600  # a publishing transaction open across a digest is
 # --------------------------------------------------------------------------- enqueueing
 
 
-def _enqueue(task, *args) -> bool:
-    """Send a task to the broker; a broker outage is logged, the sweeper catches up."""
+def _enqueue(task, *args, bulk: bool = False) -> bool:
+    """Send a task to the broker; a broker outage is logged, the sweeper catches up.
+    Bulk work (composing alert emails) waits behind what people are waiting for."""
     try:
-        task.apply_async(args=args)
+        task.apply_async(args=args, priority=BULK_PRIORITY if bulk else None)
     except Exception:
         logger.exception("could not enqueue %s%r; the sweeper will retry", task.name, args)
         return False
@@ -66,7 +68,7 @@ def enqueue_compose(subscription_ids: list[int]) -> int:
     ids = sorted(set(subscription_ids))
     batches = [ids[i : i + COMPOSE_BATCH] for i in range(0, len(ids), COMPOSE_BATCH)]
     for batch in batches:
-        _enqueue(compose_alerts, batch)
+        _enqueue(compose_alerts, batch, bulk=True)
     return len(batches)
 
 

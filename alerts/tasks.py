@@ -12,6 +12,7 @@ from datetime import datetime
 from celery import shared_task
 
 from alerts import services
+from outbox.kinds import BULK_PRIORITY
 
 
 @shared_task(name="alerts.match_posting")
@@ -37,8 +38,9 @@ def run_digests(frequency: str) -> dict:
     """
     plan = services.digest_plan(frequency=frequency)
     for id_from, id_to in plan.ranges:
-        collect_digest.delay(
-            frequency, plan.now.isoformat(), plan.due_before.isoformat(), id_from, id_to
+        collect_digest.apply_async(
+            args=(frequency, plan.now.isoformat(), plan.due_before.isoformat(), id_from, id_to),
+            priority=BULK_PRIORITY,
         )
     return {"chunks": len(plan.ranges)}
 

@@ -23,6 +23,10 @@ class Kind(models.TextChoices):
 
 Hook = Callable[[list[int]], None]
 
+# Celery priority on Redis (0 is first; the transport keeps steps 0, 3, 6 and 9): work
+# people wait for goes at the default, bulk work (digests, alert emails) behind it.
+BULK_PRIORITY = 6
+
 
 @dataclass(frozen=True)
 class KindRules:
@@ -32,9 +36,12 @@ class KindRules:
     it is erased from the row once the email is sent or given up.
     `on_sent` / `on_failed`: called with the ids of emails of this kind that were just
     marked sent, or refused for good (or given up), inside that same transaction.
+    `bulk`: sent at the broker's lower priority (BULK_PRIORITY), so a digest of
+    thousands never holds up a confirmation or a password reset.
     """
 
     sensitive: bool = False
+    bulk: bool = False
     on_sent: Hook | None = None
     on_failed: Hook | None = None
 

@@ -35,7 +35,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from outbox.kinds import rules_for
+from outbox.kinds import BULK_PRIORITY, rules_for
 from outbox.models import Email
 from outbox.querysets import claim_lease
 
@@ -126,17 +126,24 @@ def enqueue_send(email_ids: list[int]) -> int:
     """Send tasks for these emails, SEND_BATCH per task; a broker outage is logged and
     the sweeper sends them later. Returns the number of tasks enqueued."""
     ids = sorted(set(email_ids))
+    if not ids:
+        return 0
+    by_priority: dict[int | None, list[int]] = defaultdict(list)
+    for kind, of_kind in _by_kind(ids).items():
+        by_priority[BULK_PRIORITY if rules_for(kind).bulk else None].extend(of_kind)
     sent = 0
-    for start in range(0, len(ids), SEND_BATCH):
-        batch = ids[start : start + SEND_BATCH]
-        try:
-            current_app.signature(SEND_TASK, args=(batch,)).apply_async()
-        except Exception:
-            logger.exception(
-                "could not enqueue %s for %d emails; the sweeper will", SEND_TASK, len(batch)
-            )
-            continue
-        sent += 1
+    for priority, group in sorted(by_priority.items(), key=lambda item: item[0] or 0):
+        group.sort()
+        for start in range(0, len(group), SEND_BATCH):
+            batch = group[start : start + SEND_BATCH]
+            try:
+                current_app.signature(SEND_TASK, args=(batch,)).apply_async(priority=priority)
+            except Exception:
+                logger.exception(
+                    "could not enqueue %s for %d emails; the sweeper will", SEND_TASK, len(batch)
+                )
+                continue
+            sent += 1
     return sent
 
 

@@ -227,3 +227,24 @@ def test_postgres_restarted_mid_batch_sends_each_once(celery_worker_factory, smt
     assert sweep_until(all_sent, timeout=120)
     assert nothing_more_arrives(smtp_sink) == 0
     assert received(smtp_sink) == Counter(addresses)
+
+
+def test_a_confirmation_goes_ahead_of_a_digest_backlog(celery_worker_factory, smtp_sink):
+    from django.core.mail import EmailMessage
+
+    from outbox.services import email_enqueue, enqueue_send
+
+    celery_worker_factory(EMAIL_URL=smtp_sink.url, **FAST)
+    smtp_sink.delay = 0.2  # 30 bulk emails take several seconds to drain
+    bulk = []
+    for n in range(30):
+        message = EmailMessage("Your daily alert", "roles", to=[f"digest{n:02d}@example.com"])
+        bulk.append(email_enqueue(kind=Kind.ALERT, key=f"bulk:{n}", message=message, send=False))
+    for row in bulk:
+        enqueue_send([row.pk])  # thirty tasks queued, as a digest leaves them
+    assert smtp_sink.wait_for(1, timeout=60)
+    (address,) = confirmations(1)
+    assert sweep_until(lambda: Email.objects.count() == 31 and all_sent())
+    order = [str(message["To"]) for message in smtp_sink.messages]
+    assert sorted(order) == sorted([address, *(row.to[0] for row in bulk)])  # each once
+    assert order.index(address) <= 4, order  # not behind the 30
