@@ -305,15 +305,27 @@ def digest_catch_up(*, subscription: Subscription, frequency: str) -> list[int]:
     return with_new
 
 
+@transaction.atomic
 def subscription_pause(*, subscription: Subscription) -> bool:
-    return subscription.pause()
+    """Pause an alert: nothing more is sent, including emails composed and not yet sent
+    (what is posted while paused is not sent after resuming either)."""
+    paused = subscription.pause()
+    if paused:
+        Delivery.objects.pending().filter(subscription=subscription).update(
+            skipped_at=timezone.now(), skip_reason=Delivery.Skip.STOPPED
+        )
+        emails_cancel(topic=alert_topic(subscription.pk))
+    return paused
 
 
 def subscription_resume(*, subscription: Subscription) -> bool:
     return subscription.resume()
 
 
+@transaction.atomic
 def subscription_delete(*, subscription: Subscription) -> None:
+    """Delete an alert; its emails not yet sent are cancelled first."""
+    emails_cancel(topic=alert_topic(subscription.pk))
     subscription.delete()
 
 
@@ -642,6 +654,26 @@ def alert_emails_sent(email_ids: list[int]) -> None:
         Delivery.objects.filter(email_id=email_id, sent_at=None).update(sent_at=when)
 
 
+def _reconcile_with_outbox() -> None:
+    """Deliveries whose email the outbox sent or gave up while its hook failed."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE alerts_delivery d SET sent_at = e.sent_at
+              FROM outbox_email e
+             WHERE d.email_id = e.id AND d.sent_at IS NULL AND d.skipped_at IS NULL
+               AND e.sent_at IS NOT NULL
+            """
+        )
+    failed = Email.objects.filter(kind=EmailKind.ALERT, failed_at__isnull=False)
+    stranded = Delivery.objects.filter(sent_at=None, skipped_at=None, email__in=failed).values_list(
+        "email_id", flat=True
+    )
+    ids = sorted(set(stranded[:10_000]))
+    if ids:
+        alert_emails_failed(ids)
+
+
 def alert_emails_failed(email_ids: list[int]) -> None:
     """Outbox hook: these alert emails were refused for good, cancelled or given up."""
     reasons = {
@@ -716,6 +748,7 @@ def deliveries_sweep(*, now: datetime | None = None) -> SweepReport:
         ).update(next_attempt_at=_grace(now))
         report.subscriptions = len(subscription_ids)
         enqueue_compose_on_commit(subscription_ids)
+    _reconcile_with_outbox()
     for subscription in Subscription.objects.confirmation_unqueued(now)[:1000]:
         with transaction.atomic():
             report.confirmations += confirmation_enqueue(subscription=subscription, now=now)

@@ -8,6 +8,7 @@ page, and the outbox retries them like every other email.
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -18,6 +19,8 @@ from django.contrib.sites.shortcuts import get_current_site
 from outbox.kinds import Kind
 from outbox.services import email_enqueue
 
+logger = logging.getLogger(__name__)
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
@@ -26,6 +29,9 @@ class AccountAdapter(DefaultAccountAdapter):
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
+        if len(email) > 254:  # no mail server takes it (RFC 5321); nor does the outbox
+            logger.warning("account email %s not queued: address too long", template_prefix)
+            return
         message = self.render_mail(template_prefix, email, ctx)
         message.extra_headers.setdefault("Auto-Submitted", "auto-generated")
         email_enqueue(kind=Kind.ACCOUNT, key=f"account:{uuid.uuid4()}", message=message)

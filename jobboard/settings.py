@@ -275,6 +275,9 @@ OUTBOX_SWEEP_GRACE_SECONDS = _typed("OUTBOX_SWEEP_GRACE_SECONDS", int, 120)
 OUTBOX_RETRY_BASE_SECONDS = _typed("OUTBOX_RETRY_BASE_SECONDS", int, 30)
 # Unsent after this long (the mail server refused us for days): given up, and shown.
 OUTBOX_GIVE_UP_AFTER_SECONDS = _typed("OUTBOX_GIVE_UP_AFTER_SECONDS", int, 3 * 86400)
+# A send task starts no new message after this many seconds (the rest goes to the next
+# task), so it ends well inside CELERY_TASK_TIME_LIMIT even on a slow server.
+OUTBOX_BATCH_SECONDS = _typed("OUTBOX_BATCH_SECONDS", int, 90)
 # Recording a send waits this long for a restarting database before giving up.
 OUTBOX_DB_WAIT_SECONDS = _typed("OUTBOX_DB_WAIT_SECONDS", int, 60)
 if (
@@ -301,7 +304,9 @@ else:
     # Development: every message lands as a file in .data/mail/ for people to read.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "mail")
-EMAIL_TIMEOUT = 20
+# Seconds for each SMTP exchange; generous for the reply after DATA (servers scan
+# content first), so an accepted message is rarely taken for a failed one.
+EMAIL_TIMEOUT = _typed("EMAIL_TIMEOUT", int, 60)
 
 # --------------------------------------------------------------------------- auth
 

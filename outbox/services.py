@@ -34,6 +34,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connectio
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from outbox.kinds import BULK_PRIORITY, rules_for
 from outbox.models import Email
@@ -50,19 +51,49 @@ SEND_TASK = "outbox.send"
 # --------------------------------------------------------------------------- errors
 
 
-def is_permanent(exc: BaseException) -> bool:
-    """True when the server refused this message for good (5xx for the message or for
-    all its recipients): sending it again would be refused again.
+# Enhanced status classes (RFC 3463) that speak of this message or this recipient:
+# bad address (5.1), mailbox (5.2), content (5.6). Others (5.7 policy, "relay access
+# denied", "client host rejected"; 5.3/5.4/5.5 system and protocol) are most often our
+# configuration, which someone will fix: those are retried until given up.
+_PERMANENT_CLASSES = ("5.1.", "5.2.", "5.6.")
+_PERMANENT_BARE = (550, 551, 552, 553)  # replies with no enhanced code
 
-    A 5xx to the connection, the greeting, authentication or MAIL FROM says our side is
-    misconfigured, not that this message is bad: that is retried like an outage, so a
-    fixed configuration sends everything that waited.
+
+def _reply_is_permanent(code: int, text: bytes | str) -> bool:
+    if not 500 <= code < 600:
+        return False
+    text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    detail = text.strip().split(maxsplit=1)
+    if detail and detail[0][:1] == "5" and detail[0].count(".") == 2:
+        return detail[0].startswith(_PERMANENT_CLASSES)
+    return code in _PERMANENT_BARE
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """True when the server refused this message for good, for a reason of the message or
+    of all its recipients (a 5.1/5.2/5.6 status, or 550–553 without one): sending it
+    again would be refused again.
+
+    A 5xx to the connection, the greeting, authentication or MAIL FROM, and policy
+    refusals (5.7: relay denied, client rejected), say our side is misconfigured: they
+    are retried like an outage, so a fixed configuration sends everything that waited.
     """
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in exc.recipients.values()]
-        return bool(codes) and all(500 <= code < 600 for code in codes)
+        replies = list(exc.recipients.values())
+        return bool(replies) and all(_reply_is_permanent(code, text) for code, text in replies)
     if isinstance(exc, smtplib.SMTPDataError):
-        return 500 <= exc.smtp_code < 600
+        return _reply_is_permanent(exc.smtp_code, exc.smtp_error)
+    return False
+
+
+def is_per_message(exc: BaseException) -> bool:
+    """A temporary refusal of this one message or recipient (a 4xx other than 421): the
+    connection is fine and the batch goes on without it."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 and code != 421 for code in codes)
+    if isinstance(exc, smtplib.SMTPDataError):
+        return 400 <= exc.smtp_code < 500 and exc.smtp_code != 421
     return False
 
 
@@ -89,10 +120,18 @@ def email_enqueue(
     """
     if message.attachments:
         raise ValueError("the outbox stores no attachments; link to the file instead")
-    headers = {str(k): str(v) for k, v in message.extra_headers.items()}
-    message_id = headers.pop("Message-ID", None) or _message_id(kind, key)
+    headers, message_id = {}, None
+    for name, value in message.extra_headers.items():
+        if str(name).lower() == "message-id":
+            message_id = str(value)
+        else:
+            headers[str(name)] = str(value)
+    message_id = message_id or _message_id(kind, key)
     alternatives = getattr(message, "alternatives", [])
     html = next((content for content, kind_ in alternatives if kind_ == "text/html"), "")
+    body = message.body
+    if message.content_subtype == "html":  # an HTML-only message: keep a text part too
+        html, body = message.body, strip_tags(message.body)
     if message.cc or message.bcc:
         raise ValueError("outbox emails have To recipients only")
     row = Email(
@@ -103,7 +142,7 @@ def email_enqueue(
         to=list(message.to),
         reply_to=list(message.reply_to),
         subject=message.subject,
-        body=message.body,
+        body=body,
         html=html,
         headers=headers,
         message_id=message_id,
@@ -129,8 +168,12 @@ def enqueue_send(email_ids: list[int]) -> int:
     if not ids:
         return 0
     by_priority: dict[int | None, list[int]] = defaultdict(list)
-    for kind, of_kind in _by_kind(ids).items():
-        by_priority[BULK_PRIORITY if rules_for(kind).bulk else None].extend(of_kind)
+    try:
+        for kind, of_kind in _by_kind(ids).items():
+            by_priority[BULK_PRIORITY if rules_for(kind).bulk else None].extend(of_kind)
+    except Exception:  # after a commit nothing may fail the page: the sweeper sends them
+        logger.exception("could not read the kinds of %d emails; the sweeper will", len(ids))
+        return 0
     sent = 0
     for priority, group in sorted(by_priority.items(), key=lambda item: item[0] or 0):
         group.sort()
@@ -150,7 +193,7 @@ def enqueue_send(email_ids: list[int]) -> int:
 def send_on_commit(email_ids: list[int]) -> None:
     if email_ids:
         ids = list(email_ids)
-        transaction.on_commit(lambda: enqueue_send(ids))
+        transaction.on_commit(lambda: enqueue_send(ids), robust=True)
 
 
 # --------------------------------------------------------------------------- sending
@@ -161,6 +204,7 @@ class SendReport:
     claimed: int = 0
     sent: int = 0
     refused: int = 0
+    deferred: int = 0
 
 
 def message_of(row: Email) -> EmailMultiAlternatives:
@@ -225,42 +269,55 @@ def _with_database(action, *args):
             time.sleep(1)
 
 
+def _run_hooks(ids: list[int], which: str) -> None:
+    """Tell the apps (their own bookkeeping). A hook's failure is logged, never undoes
+    the outbox's record: the alerts sweeper reconciles what a failed hook left."""
+    for kind, of_kind in _by_kind(ids).items():
+        hook = getattr(rules_for(kind), which)
+        if hook is None:
+            continue
+        try:
+            with transaction.atomic():
+                hook(of_kind)
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception:
+            logger.exception("outbox %s hook of %s failed for %s", which, kind, of_kind)
+
+
 def _mark_sent(pk: int) -> bool:
     """Record that the server accepted the email (whoever holds the claim now)."""
     with transaction.atomic():
-        marked = Email.objects.filter(pk=pk, sent_at=None).update(
+        marked = Email.objects.filter(pk=pk, sent_at=None, failed_at=None).update(
             sent_at=timezone.now(), claimed_at=None, claim_token=None, last_error=""
         )
         if marked:
             _erase_secrets([pk])
-            for kind, ids in _by_kind([pk]).items():
-                hook = rules_for(kind).on_sent
-                if hook:
-                    hook(ids)
+            _run_hooks([pk], "on_sent")
     return bool(marked)
 
 
 def _mark_failed(ids: list[int], failure: str, error: str = "", *, only_token=None) -> int:
-    """Give these unsent emails up for good and tell their apps."""
+    """Give these unsent emails up for good and tell their apps.
+
+    With `only_token`, only rows this sender holds; otherwise only rows no live sender
+    holds (checked under the row lock, so a sender claiming meanwhile keeps its row).
+    """
     if not ids:
         return 0
     with transaction.atomic():
-        rows = Email.objects.filter(pk__in=ids, sent_at=None, failed_at=None)
+        rows = Email.objects.filter(pk__in=ids)
         if only_token is not None:
-            rows = rows.filter(claim_token=only_token)
+            rows = rows.unsent().filter(claim_token=only_token)
+        else:
+            rows = rows.unclaimed()
         failed = list(rows.select_for_update().values_list("pk", flat=True))
-        Email.objects.filter(pk__in=failed).update(
-            failed_at=timezone.now(),
-            failure=failure,
-            last_error=error[:1000],
-            claimed_at=None,
-            claim_token=None,
-        )
+        updates = {"failed_at": timezone.now(), "failure": failure, "claimed_at": None}
+        if error:
+            updates["last_error"] = error[:1000]
+        Email.objects.filter(pk__in=failed).update(**updates, claim_token=None)
         _erase_secrets(failed)
-        for kind, of_kind in _by_kind(failed).items():
-            hook = rules_for(kind).on_failed
-            if hook:
-                hook(of_kind)
+        _run_hooks(failed, "on_failed")
     return len(failed)
 
 
@@ -272,10 +329,13 @@ def _release(ids: list[int], token: uuid.UUID, error: str) -> int:
         cursor.execute(
             """
             UPDATE outbox_email
-               SET claimed_at = NULL, claim_token = NULL, last_error = %(error)s,
-                   next_attempt_at = now() + least(
+               SET claimed_at = NULL, claim_token = NULL,
+                   last_error = CASE WHEN %(error)s = '' THEN last_error ELSE %(error)s END,
+                   -- no error: put back unsent at the end of a batch, due again at once
+                   attempts = CASE WHEN %(error)s = '' THEN attempts - 1 ELSE attempts END,
+                   next_attempt_at = CASE WHEN %(error)s = '' THEN now() ELSE now() + least(
                        %(base)s * power(2, greatest(0, least(attempts - 1, 12))), %(max)s
-                   ) * interval '1 second'
+                   ) * interval '1 second' END
              WHERE id = ANY (%(ids)s) AND claim_token = %(token)s AND sent_at IS NULL
             """,
             {
@@ -289,12 +349,37 @@ def _release(ids: list[int], token: uuid.UUID, error: str) -> int:
         return cursor.rowcount
 
 
+def _still_mine(pk: int, token: uuid.UUID) -> bool:
+    """Renew the claim right before sending: a row cancelled, given up or taken over
+    since the batch was claimed is left alone, and the lease covers one message, not
+    the whole batch."""
+    return bool(
+        Email.objects.unsent().filter(pk=pk, claim_token=token).update(claimed_at=timezone.now())
+    )
+
+
+def _reset(mail) -> bool:
+    """Make the connection ready for the next message after a refusal (RSET)."""
+    try:
+        mail.connection.rset()
+    except Exception:
+        try:
+            mail.close()
+        except Exception:  # already gone
+            logger.debug("closing the SMTP connection failed", exc_info=True)
+        return False
+    return True
+
+
 def emails_send(*, email_ids: list[int]) -> SendReport:
     """Send these emails if no one else is: claim, send each outside any transaction,
     mark it sent at once.
 
-    A temporary failure gives every unsent claimed row back (with a backoff) and is
-    raised, so the task retries; a permanent refusal fails that one row only.
+    A permanent refusal fails that one row; a temporary refusal of one message gives
+    that row back with a backoff and the batch goes on; a failure of the server or
+    the connection gives every unsent claimed row back and is raised, so the task
+    retries. A batch stops starting new messages after OUTBOX_BATCH_SECONDS and gives
+    the rest back for the next task, well inside the task's time limit.
     """
     token = uuid.uuid4()
     claimed = _claim(email_ids, token)
@@ -304,8 +389,14 @@ def emails_send(*, email_ids: list[int]) -> SendReport:
     rows = Email.objects.in_bulk(claimed)
     remaining = list(claimed)
     mail = None
+    deadline = time.monotonic() + settings.OUTBOX_BATCH_SECONDS
     try:
         for pk in claimed:
+            if time.monotonic() > deadline:
+                break
+            if not _still_mine(pk, token):
+                remaining.remove(pk)
+                continue
             message = message_of(rows[pk])
             if mail is None:
                 mail = get_connection(fail_silently=False)
@@ -313,16 +404,24 @@ def emails_send(*, email_ids: list[int]) -> SendReport:
             try:
                 mail.send_messages([message])
             except Exception as exc:
-                if not is_permanent(exc):
+                if is_permanent(exc):
+                    logger.warning("email %s refused for good: %r", pk, exc)
+                    report.refused += _mark_failed(
+                        [pk], Email.Failure.REFUSED, repr(exc), only_token=token
+                    )
+                elif is_per_message(exc):
+                    logger.info("email %s refused for now: %r", pk, exc)
+                    _release([pk], token, repr(exc))
+                    report.deferred += 1
+                else:
                     raise
-                logger.warning("email %s refused for good: %r", pk, exc)
-                report.refused += _mark_failed(
-                    [pk], Email.Failure.REFUSED, repr(exc), only_token=token
-                )
                 remaining.remove(pk)
+                if not _reset(mail):
+                    mail = None  # a new connection for the next message
                 continue
-            _with_database(_mark_sent, pk)
+            # accepted: from here on this row is never given back, whatever happens
             remaining.remove(pk)
+            _with_database(_mark_sent, pk)
             report.sent += 1
     except BaseException as exc:
         _release(remaining, token, repr(exc))
@@ -333,6 +432,7 @@ def emails_send(*, email_ids: list[int]) -> SendReport:
                 mail.close()
             except Exception:  # the connection is already gone; nothing is owed to it
                 logger.debug("closing the SMTP connection failed", exc_info=True)
+    _release(remaining, token, "")  # past the batch's time budget: due again at once
     return report
 
 
@@ -340,35 +440,45 @@ def emails_send(*, email_ids: list[int]) -> SendReport:
 
 
 def emails_cancel(*, topic: str) -> int:
-    """Cancel the unsent, unclaimed emails about `topic` (e.g. an alert just stopped)."""
-    ids = list(
-        Email.objects.unsent().filter(topic=topic, claimed_at=None).values_list("pk", flat=True)
-    )
+    """Cancel the unsent emails about `topic` that no live sender holds (e.g. an alert
+    just stopped); one on the wire right now goes out."""
+    ids = list(Email.objects.unclaimed().filter(topic=topic).values_list("pk", flat=True))
     return _mark_failed(ids, Email.Failure.CANCELLED)
 
 
 def emails_forget(*, addresses: list[str]) -> int:
-    """Delete the emails kept for these addresses (a person deleting their account).
-
-    Rows something still points at (an alert's deliveries, deleted first by their
-    app) are kept; the count of deleted rows is returned."""
+    """Forget these addresses (a person deleting their account): emails to them alone
+    are deleted, and they are taken off emails that also went to others (a recruiter's
+    colleagues keep theirs). Rows something still points at (an alert's deliveries,
+    deleted first by their app) are kept. Returns the number of rows changed."""
     wanted = sorted({a.strip().lower() for a in addresses if a.strip()})
     if not wanted:
         return 0
-    addressed = Email.objects.extra(  # addresses are kept as typed: compare them lowered
+    changed = 0
+    with connection.cursor() as cursor:  # addresses are kept as typed: compare them lowered
+        cursor.execute(
+            """
+            UPDATE outbox_email
+               SET "to" = ARRAY(SELECT a FROM unnest("to") a WHERE lower(a) <> ALL (%(w)s))
+             WHERE EXISTS (SELECT 1 FROM unnest("to") a WHERE lower(a) = ANY (%(w)s))
+               AND EXISTS (SELECT 1 FROM unnest("to") a WHERE lower(a) <> ALL (%(w)s))
+            """,
+            {"w": wanted},
+        )
+        changed += cursor.rowcount
+    alone = Email.objects.extra(
         where=['EXISTS (SELECT 1 FROM unnest("outbox_email"."to") a WHERE lower(a) = ANY(%s))'],
         params=[wanted],
     )
-    deleted = 0
-    for row in addressed:
+    for row in alone:
         try:
             with transaction.atomic():
                 row.delete()
         except ProtectedError:
             logger.warning("email %s is still referenced; kept", row.pk)
             continue
-        deleted += 1
-    return deleted
+        changed += 1
+    return changed
 
 
 @dataclass
@@ -389,7 +499,7 @@ def outbox_sweep(*, now: datetime | None = None) -> SweepReport:
     report = SweepReport()
     too_old = now - timedelta(seconds=settings.OUTBOX_GIVE_UP_AFTER_SECONDS)
     stale = Email.objects.unclaimed(now).filter(created_at__lt=too_old).values_list("pk", flat=True)
-    report.given_up = _mark_failed(list(stale[:SWEEP_LIMIT]), Email.Failure.EXPIRED, "given up")
+    report.given_up = _mark_failed(list(stale[:SWEEP_LIMIT]), Email.Failure.EXPIRED)
     grace = now + timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
     with transaction.atomic():
         due = list(

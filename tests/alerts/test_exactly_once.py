@@ -158,7 +158,7 @@ class FailingBackend:
         pass
 
     def send_messages(self, messages):
-        raise smtplib.SMTPDataError(451, b"4.3.0 try again later")
+        raise smtplib.SMTPDataError(421, b"4.3.0 service not available, closing channel")
 
 
 def test_a_mail_server_failure_gives_the_email_back_with_a_backoff_and_keeps_it(vp_alert):
@@ -174,7 +174,7 @@ def test_a_mail_server_failure_gives_the_email_back_with_a_backoff_and_keeps_it(
     assert delivery.email_id == email.pk
     assert email.sent_at is None and email.failed_at is None
     assert email.claimed_at is None and email.claim_token is None
-    assert "451" in email.last_error and email.attempts == 1
+    assert "421" in email.last_error and email.attempts == 1
     # not due again until its backoff has passed: the sweeper leaves it meanwhile
     assert not Email.objects.due().exists()
     backoff = timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS + 1)

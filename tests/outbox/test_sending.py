@@ -62,29 +62,57 @@ def test_two_senders_of_one_email_send_it_once(smtp_backend):
     ("stage", "reply"),
     [
         ("MAIL", "421 4.3.2 Service shutting down"),
-        ("RCPT", "451 4.3.0 Try again later"),
-        ("DATA", "451 4.3.0 Mail server busy"),
         ("DATA", "421 4.7.0 Too many connections"),
         ("MAIL", "530 5.7.0 Authentication required"),  # our configuration, not the message
+        ("RCPT", "554 5.7.1 Relay access denied"),  # ditto, though said at RCPT
     ],
 )
-def test_a_temporary_refusal_keeps_the_email_and_backs_off(stage, reply, smtp_backend):
+def test_a_server_or_configuration_failure_keeps_the_batch_and_backs_off(
+    stage, reply, smtp_backend
+):
     MAKERS[Kind.ALERT_CONFIRMATION]()
+    MAKERS[Kind.ACCOUNT]()
     smtp_backend.answer(stage, reply)
     with pytest.raises(Exception):  # smtplib's class depends on the stage
         emails_send(email_ids=list(Email.objects.values_list("pk", flat=True)))
-    row = Email.objects.get()
-    assert row.sent_at is None and row.failed_at is None and row.claimed_at is None
-    assert reply.split()[0] in row.last_error
-    assert row.next_attempt_at > timezone.now() + timedelta(seconds=20)  # backing off
+    rows = list(Email.objects.all())
+    assert all(r.sent_at is None and r.failed_at is None and r.claimed_at is None for r in rows)
+    first = min(rows, key=lambda r: r.pk)
+    assert reply.split()[0] in first.last_error
+    assert all(r.next_attempt_at > timezone.now() + timedelta(seconds=20) for r in rows)
     assert smtp_backend.count() == 0
-    assert deliver_outbox() == 1  # the server takes it now: sent once
-    assert smtp_backend.count() == 1
+    assert deliver_outbox() == 2  # the server takes them now: each sent once
+    assert smtp_backend.count() == 2
 
 
 @pytest.mark.parametrize(
     ("stage", "reply"),
-    [("RCPT", "550 5.1.1 No such user"), ("DATA", "554 5.7.1 Message rejected")],
+    [("RCPT", "451 4.3.0 Try again later"), ("DATA", "452 4.3.1 Insufficient storage")],
+)
+def test_a_temporary_refusal_of_one_message_defers_it_and_the_batch_goes_on(
+    stage, reply, smtp_backend
+):
+    MAKERS[Kind.ALERT_CONFIRMATION]()
+    MAKERS[Kind.ACCOUNT]()
+    deferred, other = Email.objects.order_by("pk")
+    smtp_backend.answer(stage, reply)  # the first message only
+    report = emails_send(email_ids=[deferred.pk, other.pk])
+    assert (report.sent, report.deferred, report.refused) == (1, 1, 0)
+    deferred.refresh_from_db()
+    assert deferred.sent_at is None and deferred.failed_at is None and deferred.claimed_at is None
+    assert reply.split()[0] in deferred.last_error
+    assert deferred.next_attempt_at > timezone.now() + timedelta(seconds=20)
+    assert [str(m["To"]) for m in smtp_backend.messages] == other.to
+    assert deliver_outbox() == 1 and smtp_backend.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("stage", "reply"),
+    [
+        ("RCPT", "550 5.1.1 No such user"),
+        ("RCPT", "553 Mailbox name not allowed"),  # no enhanced code: by the basic code
+        ("DATA", "554 5.6.0 Message content rejected"),
+    ],
 )
 def test_a_permanent_refusal_fails_that_email_and_the_batch_goes_on(stage, reply, smtp_backend):
     from alerts.models import Delivery
@@ -101,6 +129,18 @@ def test_a_permanent_refusal_fails_that_email_and_the_batch_goes_on(stage, reply
     # the alert's rows are skipped as refused, not left owed for ever
     assert Delivery.objects.get().skip_reason == Delivery.Skip.REFUSED
     assert deliver_outbox() == 0
+
+
+def test_a_batch_past_its_time_budget_gives_the_rest_back_due_at_once(smtp_backend, settings):
+    settings.OUTBOX_BATCH_SECONDS = 0  # the budget is spent before the first message
+    MAKERS[Kind.ALERT_CONFIRMATION]()
+    row = Email.objects.get()
+    assert emails_send(email_ids=[row.pk]).sent == 0
+    row.refresh_from_db()
+    assert row.claimed_at is None and row.attempts == 0 and row.last_error == ""
+    assert row.next_attempt_at <= timezone.now()
+    settings.OUTBOX_BATCH_SECONDS = 90
+    assert deliver_outbox() == 1
 
 
 def test_sign_up_and_password_reset_work_while_the_mail_server_is_down(closed_port):
