@@ -250,3 +250,59 @@ def test_an_application_whose_recruiters_were_never_told_is_queued_once():
     assert applications_notify_pending() == 1
     assert applications_notify_pending() == 0
     assert list(Email.objects.values_list("to", flat=True)) == [[recipient]]
+
+
+def test_pausing_or_deleting_an_alert_cancels_its_composed_email(smtp_backend):
+    from alerts.models import Subscription
+    from alerts.services import subscription_delete, subscription_pause
+
+    MAKERS[Kind.ALERT]()
+    subscription_pause(subscription=Subscription.objects.get())
+    assert Email.objects.get().failure == Email.Failure.CANCELLED
+    Email.objects.all().update(failed_at=None, failure="")  # composed again, say
+    subscription_delete(subscription=Subscription.objects.get())
+    assert Email.objects.get().failure == Email.Failure.CANCELLED
+    assert deliver_outbox() == 0 and smtp_backend.count() == 0
+
+
+def test_a_failing_app_hook_never_sends_an_accepted_email_twice(smtp_backend, monkeypatch):
+    from alerts import services as alert_services
+    from alerts.models import Delivery
+
+    MAKERS[Kind.ALERT]()
+
+    def broken(ids):
+        raise RuntimeError("a bug in a hook")
+
+    from outbox import kinds
+
+    monkeypatch.setitem(kinds._rules, Kind.ALERT, kinds.KindRules(bulk=True, on_sent=broken))
+    assert deliver_outbox() == 1
+    assert deliver_outbox() == 0 and smtp_backend.count() == 1
+    assert Email.objects.get().sent_at is not None
+    assert Delivery.objects.get().sent_at is None  # the hook's part was lost…
+    alert_services.deliveries_sweep()
+    assert Delivery.objects.get().sent_at is not None  # …and the sweeper reconciles it
+
+
+def test_account_deletion_takes_the_person_off_emails_shared_with_colleagues(db):
+    from django.core.mail import EmailMessage
+
+    from outbox.services import email_enqueue, emails_forget
+
+    shared = EmailMessage(
+        "Expiring", "soon", to=["Leaving@Company.example", "stays@company.example"]
+    )
+    email_enqueue(kind=Kind.EXPIRY_REMINDER, key="shared", message=shared, send=False)
+    alone = EmailMessage("Reset", "link", to=["leaving@company.example"])
+    email_enqueue(kind=Kind.ACCOUNT, key="alone", message=alone, send=False)
+    assert emails_forget(addresses=["leaving@company.example"]) == 2
+    assert list(Email.objects.values_list("to", flat=True)) == [["stays@company.example"]]
+
+
+def test_a_password_reset_for_an_address_too_long_for_any_server_is_not_an_error(db):
+    address = "a" * 64 + "@" + ("b" * 60 + ".") * 3 + "example.com"  # 254 < len ≤ 320
+    assert 254 < len(address) <= 320
+    response = Client().post(reverse("account_reset_password"), {"email": address})
+    assert response.status_code == 302  # the same answer as for any address
+    assert not Email.objects.exists()
