@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
+# Test processes, each with its own embedded PostgreSQL and Redis (pytest-xdist).
+TEST_PROCESSES ?= 2
 
 .PHONY: run test lint format lock install clean-data benchmark-search benchmark-load-reliability
 
@@ -21,7 +23,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -23,7 +23,13 @@ PRODUCTION = {
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     # Only the machine's environment: none of what the test session set for itself.
-    ours = {"DATA_DIR", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE", "JOBBOARD_TEST_OWNS_DATA_DIR"}
+    ours = {
+        "DATA_DIR",
+        "HTTPS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "JOBBOARD_TEST_OWNS_DATA_DIR",
+        "JOBBOARD_TEST_DATA_DIR_FOR",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in ours}
     clean["DJANGO_SETTINGS_MODULE"] = "jobboard.settings"
     clean.update(env)

@@ -11,10 +11,12 @@ from django.conf import settings
 
 def kill_redis() -> None:
     """SIGKILL the test run's Redis, as a crash would (no save, no clean shutdown)."""
+    import redis
+
     from jobboard import embedded
 
-    _, _, pidfile = embedded._redis_paths(Path(settings.DATA_DIR))
-    pid = int(pidfile.read_text().strip())
+    _, sock, _ = embedded._redis_paths(Path(settings.DATA_DIR))
+    pid = int(redis.Redis(unix_socket_path=str(sock)).info("server")["process_id"])
     os.kill(pid, signal.SIGKILL)
     try:
         os.waitpid(pid, 0)
