@@ -208,7 +208,7 @@ def applications_notify_pending() -> int:
     """Queue the recruiters' email of recent applications that have none (beat)."""
     queued = 0
     pending = Application.objects.recruiters_not_told(timezone.now())
-    for pk in pending.values_list("pk", flat=True)[:500]:
+    for pk in pending.order_by("created_at").values_list("pk", flat=True)[:500]:
         with transaction.atomic():
             application = (
                 Application.objects.select_for_update()
