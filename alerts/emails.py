@@ -9,7 +9,6 @@ visibly in both parts.
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -18,12 +17,9 @@ from django.template.loader import render_to_string
 from alerts import matching, tokens
 from alerts.models import Frequency, Subscription
 from listings.models import Listing
+from outbox.services import site_host
 
 MAX_LISTED = 50
-
-
-def site_host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def list_id() -> str:

@@ -21,6 +21,7 @@ before its UPDATE: the outbox sends it again with the same Message-ID.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -647,43 +648,50 @@ def alerts_compose(*, subscription_ids: list[int]) -> ComposeReport:
     return report
 
 
-def alert_emails_sent(email_ids: list[int]) -> None:
-    """Outbox hook: the server accepted these alert emails."""
-    sent_at = dict(Email.objects.filter(pk__in=email_ids).values_list("pk", "sent_at"))
-    for email_id, when in sent_at.items():
-        Delivery.objects.filter(email_id=email_id, sent_at=None).update(sent_at=when)
+# what an alert email's end means for its deliveries
+_SKIP_FOR_FAILURE = {
+    Email.Failure.REFUSED: Delivery.Skip.REFUSED,
+    Email.Failure.CANCELLED: Delivery.Skip.STOPPED,
+    Email.Failure.EXPIRED: Delivery.Skip.GIVEN_UP,
+}
 
 
-def _reconcile_with_outbox() -> None:
-    """Deliveries whose email the outbox sent or gave up while its hook failed."""
+def _deliveries_follow_emails(email_ids: list[int] | None = None) -> None:
+    """Deliveries take their email's outcome: sent when it was sent, skipped (with the
+    failure's reason) when it was refused, cancelled or given up. For these emails
+    (the outbox hooks), or for every email whose deliveries have not followed yet (the
+    sweeper: what a failed hook left)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            UPDATE alerts_delivery d SET sent_at = e.sent_at
+            UPDATE alerts_delivery d
+               SET sent_at = e.sent_at,
+                   skipped_at = CASE WHEN e.sent_at IS NULL THEN e.failed_at END,
+                   skip_reason = CASE WHEN e.sent_at IS NULL
+                       THEN COALESCE((%(reasons)s::jsonb) ->> e.failure, %(refused)s)
+                       ELSE '' END
               FROM outbox_email e
              WHERE d.email_id = e.id AND d.sent_at IS NULL AND d.skipped_at IS NULL
-               AND e.sent_at IS NOT NULL
-            """
+               AND (e.sent_at IS NOT NULL OR e.failed_at IS NOT NULL)
+               AND (%(every)s OR e.id = ANY (%(ids)s))
+            """,
+            {
+                "every": email_ids is None,
+                "ids": list(email_ids or []),
+                "reasons": json.dumps({str(k): str(v) for k, v in _SKIP_FOR_FAILURE.items()}),
+                "refused": str(Delivery.Skip.REFUSED),
+            },
         )
-    failed = Email.objects.filter(kind=EmailKind.ALERT, failed_at__isnull=False)
-    stranded = Delivery.objects.filter(sent_at=None, skipped_at=None, email__in=failed).values_list(
-        "email_id", flat=True
-    )
-    ids = sorted(set(stranded[:10_000]))
-    if ids:
-        alert_emails_failed(ids)
+
+
+def alert_emails_sent(email_ids: list[int]) -> None:
+    """Outbox hook: the server accepted these alert emails."""
+    _deliveries_follow_emails(email_ids)
 
 
 def alert_emails_failed(email_ids: list[int]) -> None:
     """Outbox hook: these alert emails were refused for good, cancelled or given up."""
-    reasons = {
-        Email.Failure.REFUSED: Delivery.Skip.REFUSED,
-        Email.Failure.CANCELLED: Delivery.Skip.STOPPED,
-        Email.Failure.EXPIRED: Delivery.Skip.GIVEN_UP,
-    }
-    for email_id, failure in Email.objects.filter(pk__in=email_ids).values_list("pk", "failure"):
-        ids = list(Delivery.objects.filter(email_id=email_id).values_list("pk", flat=True))
-        _skip(ids, reasons.get(failure, Delivery.Skip.REFUSED))
+    _deliveries_follow_emails(email_ids)
 
 
 # --------------------------------------------------------------------------- confirmation
@@ -748,7 +756,7 @@ def deliveries_sweep(*, now: datetime | None = None) -> SweepReport:
         ).update(next_attempt_at=_grace(now))
         report.subscriptions = len(subscription_ids)
         enqueue_compose_on_commit(subscription_ids)
-    _reconcile_with_outbox()
+    _deliveries_follow_emails()  # what a failed outbox hook left
     for subscription in Subscription.objects.confirmation_unqueued(now)[:1000]:
         with transaction.atomic():
             report.confirmations += confirmation_enqueue(subscription=subscription, now=now)

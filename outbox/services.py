@@ -245,12 +245,6 @@ def _by_kind(ids: list[int]) -> dict[str, list[int]]:
     return kinds
 
 
-def _erase_secrets(ids: list[int]) -> None:
-    for kind, of_kind in _by_kind(ids).items():
-        if rules_for(kind).sensitive:
-            Email.objects.filter(pk__in=of_kind).update(body="", html="")
-
-
 def _with_database(action, *args):
     """Run `action`, waiting out a database restart (up to OUTBOX_DB_WAIT_SECONDS).
 
@@ -269,11 +263,15 @@ def _with_database(action, *args):
             time.sleep(1)
 
 
-def _run_hooks(ids: list[int], which: str) -> None:
-    """Tell the apps (their own bookkeeping). A hook's failure is logged, never undoes
+def _finished(ids: list[int], which: str) -> None:
+    """After emails were marked sent or failed: erase the secrets of sensitive kinds,
+    then tell the apps (their own bookkeeping). A hook's failure is logged, never undoes
     the outbox's record: the alerts sweeper reconciles what a failed hook left."""
     for kind, of_kind in _by_kind(ids).items():
-        hook = getattr(rules_for(kind), which)
+        rules = rules_for(kind)
+        if rules.sensitive:
+            Email.objects.filter(pk__in=of_kind).update(body="", html="")
+        hook = getattr(rules, which)
         if hook is None:
             continue
         try:
@@ -292,8 +290,7 @@ def _mark_sent(pk: int) -> bool:
             sent_at=timezone.now(), claimed_at=None, claim_token=None, last_error=""
         )
         if marked:
-            _erase_secrets([pk])
-            _run_hooks([pk], "on_sent")
+            _finished([pk], "on_sent")
     return bool(marked)
 
 
@@ -316,8 +313,7 @@ def _mark_failed(ids: list[int], failure: str, error: str = "", *, only_token=No
         if error:
             updates["last_error"] = error[:1000]
         Email.objects.filter(pk__in=failed).update(**updates, claim_token=None)
-        _erase_secrets(failed)
-        _run_hooks(failed, "on_failed")
+        _finished(failed, "on_failed")
     return len(failed)
 
 
