@@ -24,14 +24,13 @@ logger = logging.getLogger(__name__)
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
-        # allauth's own send_mail adds the request and site; render as it does, then queue
-        request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
-        ctx.update(context)
         if len(email) > 254:  # no mail server takes it (RFC 5321); nor does the outbox
             logger.warning("account email %s not queued: address too long", template_prefix)
             return
+        # allauth's own send_mail adds the request and site; render as it does, then queue
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update({"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context})
         message = self.render_mail(template_prefix, email, ctx)
         message.extra_headers.setdefault("Auto-Submitted", "auto-generated")
         email_enqueue(kind=Kind.ACCOUNT, key=f"account:{uuid.uuid4()}", message=message)
