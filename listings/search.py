@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection, transaction
@@ -56,7 +55,6 @@ class SearchResults:
 # Facet groups combine with OR inside the group, except KPIs (all-of): an OR option's
 # count applies every other group's selection but not its own; a KPI's applies all.
 FACET_GROUPS = ("level", "function", "workplace", "kpi", "industry")
-GENERATION_KEY = "listings:generation"
 # A part of the results (a relevance tier, or all of them) that is at least this share
 # of the live postings is read by walking the order's index (about 1/share rows per
 # row shown); a smaller one through a bitmap of its matches, then sorted.
@@ -173,22 +171,6 @@ def _fold(rows, filterset: ListingFilter, bits: list[int], industries) -> Counts
         for i, code in enumerate(KPI_ORDER):
             facets["kpi"][code] = facets["kpi"].get(code, 0) + sums[i]
     return Counts(total=total, title_total=title_total, facets=facets)
-
-
-def bump_generation() -> None:
-    """Postings changed (called by the model signals, seed_demo and the benchmarks).
-
-    Nothing in search reads the generation any more: counts are computed from the
-    database on every request (see count_search), so no cached count can outlive a
-    write or the clock. The counter is kept for those callers until they drop it.
-    """
-    try:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, 1, timeout=None)
-    except Exception:
-        logger.warning("could not bump the search cache generation", exc_info=True)
 
 
 def _has_criteria(filterset: ListingFilter) -> bool:

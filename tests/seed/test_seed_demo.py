@@ -11,7 +11,6 @@ from statistics import median
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
@@ -32,7 +31,6 @@ from listings.choices import (
 )
 from listings.management.commands.seed_demo import ListingCopy, SharedLines
 from listings.models import Company, Industry, Listing, Recruiter
-from listings.search import GENERATION_KEY
 from tests.candidates.factories import ApplicationFactory, SavedPostingFactory
 from tests.conftest import BASE_DIR, child_env
 from tests.factories import CompanyFactory, LiveListingFactory, RecruiterUserFactory
@@ -491,13 +489,6 @@ def test_the_help_explains_both_reset_options():
     text = " ".join(Command().create_parser("manage.py", "seed_demo").format_help().split())
     assert "--reset-everything" in text
     assert "did not create" in text
-
-
-@pytest.mark.django_db(transaction=True)
-def test_seeding_tells_the_search_cache_that_postings_changed():
-    cache.set(GENERATION_KEY, 5, timeout=None)
-    seed(listings=5, companies=1, seed=1, reset=True)
-    assert cache.get(GENERATION_KEY) == 6
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,6 @@ from listings.choices import (
     Workplace,
 )
 from listings.models import MAX_SALARY, Company, Industry, Listing
-from listings.search import bump_generation
 
 LIVE, EXPIRED, CLOSED = "live", "expired", "closed"
 DAY = 86_400  # seconds
@@ -739,8 +738,6 @@ class Command(BaseCommand):
         if workers > 1:
             self._seed_listings(plan, composer, companies, counts, workers=workers)
         # Later steps (candidates, alert subscriptions) go here, after the postings.
-        # COPY sends no post_save signals: say once that the postings changed.
-        transaction.on_commit(bump_generation)
         if not connection.in_atomic_block:
             # Plans of the search (listings/search.py) read the projection's statistics.
             with connection.cursor() as cursor:
