@@ -28,6 +28,7 @@ from django.http import QueryDict
 from alerts.models import FUNCTION_BITS, KPI_BITS, LEVEL_BITS, OTHER_BIT, WORKPLACE_BITS
 from listings.filters import ListingFilter, country_codes_matching
 from listings.models import Industry
+from money.currencies import REFERENCE
 
 # ListingFilter parameters an alert keeps (sort, page and posted make no sense for one),
 # in the order they are put into words.
@@ -41,6 +42,7 @@ CRITERIA = (
     "kpi",
     "industry",
     "salary_min",
+    "salary_currency",
     "team_size_min",
     "experience",
 )
@@ -54,6 +56,8 @@ MULTI = {
 }
 NUMBERS = ("salary_min", "team_size_min", "experience")
 TEXTS = ("q", "location")
+# Parameters that only qualify another one (salary_currency: the currency of salary_min).
+QUALIFIERS = {"salary_currency": "salary_min"}
 
 
 # --------------------------------------------------------------------------- criteria
@@ -77,8 +81,9 @@ def alert_filterset(data: Mapping | QueryDict | None, queryset=None) -> ListingF
 def criteria_from(filterset: ListingFilter) -> dict:
     """The valid alert criteria of a bound FilterSet, as plain JSON-able values."""
     criteria: dict = {}
-    for key, value in filterset.cleaned.items():
-        if key not in CRITERIA:
+    cleaned = filterset.cleaned
+    for key, value in cleaned.items():
+        if key not in CRITERIA or (key in QUALIFIERS and QUALIFIERS[key] not in cleaned):
             continue
         if key in NUMBERS:
             criteria[key] = int(value)
@@ -86,6 +91,8 @@ def criteria_from(filterset: ListingFilter) -> dict:
             criteria[key] = [str(v) for v in value]
         else:
             criteria[key] = str(value).strip()
+    if "salary_min" in criteria:  # a minimum is always said with its currency
+        criteria["salary_currency"] = filterset.pay_currency
     return {k: v for k, v in criteria.items() if v not in ("", [], None)}
 
 
@@ -102,6 +109,7 @@ def columns_for(criteria: Mapping) -> dict:
     for param in NUMBERS:
         value = criteria.get(param)
         columns[param] = None if value is None else int(value)
+    columns["salary_currency"] = criteria.get("salary_currency") or REFERENCE
     return columns
 
 
@@ -113,6 +121,8 @@ def criteria_of(subscription) -> dict:
             value = list(getattr(subscription, MULTI[param]) or [])
         else:
             value = getattr(subscription, param)
+        if param in QUALIFIERS and QUALIFIERS[param] not in criteria:
+            continue
         if value not in (None, "", []):
             criteria[param] = value
     return criteria
@@ -189,6 +199,11 @@ def criteria_words(criteria: Mapping) -> list[str]:
         if isinstance(value, list):
             labels = [_label(param, v) for v in value]
             parts.append((" and " if param == "kpi" else " or ").join(labels))
+        elif param in QUALIFIERS:
+            continue  # said with the parameter it qualifies
+        elif param == "salary_min":
+            currency = criteria.get("salary_currency") or REFERENCE
+            parts.append(f"{_label(param, value)} {currency}")
         else:
             parts.append(_label(param, value))
     return parts
@@ -233,7 +248,7 @@ POSTING_SQL = f"""
            {_sql_case("workplace", WORKPLACE_BITS)} AS workplace_bit,
            {_sql_case("function", FUNCTION_BITS)} AS function_bit,
            ({_sql_bit_set("kpi_codes", KPI_BITS)}) AS kpi_bits,
-           coalesce(salary_max_annual, -1) AS salary_key,
+           coalesce(money_to_reference(pay_max_annual, currency), -1) AS salary_key,
            coalesce(min_leadership_years, -1) AS years_key,
            coalesce(team_size, -1) AS team_key,
            id, date_posted,
@@ -247,7 +262,9 @@ POSTING_SQL = f"""
 # The cheap integer tests come first and rule out most alerts; PostgreSQL orders quals
 # by cost and keeps the written order among equals.
 #   level, function, workplace  l's value is among s's (s has every bit when it has none)
-#   salary_min                  salary_max_annual >= salary_min (an unknown salary fails)
+#   salary_min                  comparable max >= the floor, both in the reference currency
+#                               (listings.pay; s.salary_floor is kept by a trigger; an
+#                               unknown salary fails)
 #   kpi                         l owns every KPI s names
 #   experience                  l asks for no more years than s has (or does not say)
 #   team_size_min               team_size >= team_size_min (unknown fails)

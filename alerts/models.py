@@ -29,6 +29,7 @@ from alerts.querysets import DeliveryQuerySet, MatchJobQuerySet, SubscriptionQue
 from listings.choices import KPI, Function, Level, Workplace
 from listings.models import Listing, country_codes
 from listings.querysets import SEARCH_CONFIG
+from money.currencies import Currency
 
 # Enumerated criteria are also kept as bit sets, so that matching one posting against
 # 100,000 alerts is integer arithmetic, not array scans: bit i stands for the i-th
@@ -146,6 +147,7 @@ class Subscription(models.Model):
         models.CharField(max_length=2, choices=country_codes()), default=list, blank=True
     )
     salary_min = models.PositiveIntegerField(null=True, blank=True)
+    salary_currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
     kpis = ArrayField(
         models.CharField(max_length=16, choices=KPI.choices), default=list, blank=True
     )
@@ -159,7 +161,9 @@ class Subscription(models.Model):
     function_bits = _generated_int(_bits_of("functions", FUNCTION_BITS))
     workplace_bits = _generated_int(_bits_of("workplaces", WORKPLACE_BITS))
     kpi_bits = _generated_int(_bits_of("kpis", KPI_BITS, empty_means_any=False))
-    salary_floor = _generated_int(Coalesce(models.F("salary_min"), models.Value(-1)))
+    # salary_min in the reference currency (listings.pay), -1 for none: kept by a trigger
+    # (migration 0004) on every write here and whenever exchange rates change
+    salary_floor = models.BigIntegerField(default=-1, editable=False)
     team_floor = _generated_int(Coalesce(models.F("team_size_min"), models.Value(-1)))
     experience_cap = _generated_int(Coalesce(models.F("experience"), models.Value(32767)))
 

@@ -347,6 +347,7 @@ def profile_criteria(profile) -> dict:
         criteria["country"] = list(profile.countries)
     if profile.desired_salary_min:
         criteria["salary_min"] = int(profile.desired_salary_min)
+        criteria["salary_currency"] = profile.desired_currency
     if profile.leadership_years is not None:
         criteria["experience"] = int(profile.leadership_years)
     # through the FilterSet, so an alert never holds a value a search would drop

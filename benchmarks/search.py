@@ -22,6 +22,9 @@ mix    --mix distinct searches from benchmarks/_mix.py, each timed once, first s
 pages  home, the company pages of the biggest company and of one with about 500
        live postings, a feed, the sitemap index and its first jobs section, the
        alert page's "N match today", a candidate's 50 saved postings.
+salaries  /salaries/ slices (all, VP·CX·remote·Germany, in EUR, the last 12 months) and
+       a posting page with its "against the median" line; the numbers are recomputed
+       on every request; "charts cold" also clears the memoised chart SVGs first.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ sys.path.insert(0, str(BASE_DIR))
 from benchmarks import _benchdb, _mix  # noqa: E402
 from benchmarks._benchdb import percentile, say  # noqa: E402
 
-PARTS = ("kinds", "mix", "pages")
+PARTS = ("kinds", "mix", "pages", "salaries")
 WARMUP = 3
 CANDIDATE = "bench-candidate"
 SAVED_POSTINGS = 50
@@ -356,6 +359,52 @@ def run_pages(client, runs: int) -> None:
         say(f"note: {note}")
 
 
+SALARY_PAGES = [
+    ("salaries: all live", "/salaries/"),
+    (
+        "salaries: VP CX remote DE",
+        "/salaries/?level=vp&function=customer_experience&workplace=remote&country=DE",
+    ),
+    ("salaries: in EUR", "/salaries/?salary_currency=EUR"),
+    ("salaries: 12 months", "/salaries/?period=12m"),
+    ("salaries: 12m director US", "/salaries/?period=12m&level=director&country=US"),
+]
+
+
+def _forget_charts() -> None:
+    try:
+        from listings import charts
+    except ImportError:
+        return
+    forget = getattr(charts, "forget", None)
+    if forget is not None:
+        forget()
+
+
+def run_salaries(client, runs: int) -> None:
+    from listings.models import Listing
+
+    say(f"\n== salaries: {runs} runs each after {WARMUP} warm-up requests")
+    header = f"{'page':<30} {'p50':>8} {'p95':>8} {'max':>8} {'queries':>7}  url"
+    say(header)
+    say("-" * len(header))
+    posting = Listing.objects.live().filter(salary_max__isnull=False).order_by("-id").first()
+    pages = list(SALARY_PAGES)
+    if posting is not None:
+        pages.append(("posting page (its median)", posting.get_absolute_url()))
+    for label, url in pages:
+        timing = time_url(client, url, runs)
+        say(f"{label:<30} {spread(timing.ms)} {timing.queries:>7}  {url}")
+    for label, url in SALARY_PAGES[:1] + SALARY_PAGES[3:4]:
+        for _ in range(WARMUP):
+            client.get(url)
+        cold = []
+        for _ in range(runs):
+            _forget_charts()
+            cold.append(get_cold(client, url)[0])
+        say(f"{label + ', charts cold':<30} {spread(cold)} {'':>7}  {url}")
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -378,7 +427,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--only",
         action="append",
         metavar="PART",
-        help="run only these parts: kinds, mix, pages (repeat or comma-separate)",
+        help="run only these parts: kinds, mix, pages, salaries (repeat or comma-separate)",
     )
     args = parser.parse_args(argv)
     parts = [p.strip() for chunk in args.only or [",".join(PARTS)] for p in chunk.split(",")]
@@ -421,6 +470,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise BenchError(f"{len(errors)} of the mix failed, first: {errors[:3]}")
         if "pages" in args.parts:
             run_pages(client, args.runs)
+        if "salaries" in args.parts:
+            run_salaries(client, args.runs)
     except BenchError as exc:
         say(f"\nFAILED: {exc}")
         return 1

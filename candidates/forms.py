@@ -11,7 +11,8 @@ from django_countries import countries
 from candidates.models import MAX_BUDGET, MAX_YEARS, MIN_SALARY, Profile
 from candidates.validators import detect_resume_kind, resume_max_bytes, too_large_message
 from listings.choices import KPI, TECHNOLOGY_SUGGESTIONS, Level, Skill, Workplace
-from listings.models import MAX_SALARY, MAX_TEAM, Industry
+from listings.models import MAX_TEAM, Industry
+from money.currencies import MAX_AMOUNT, amount_problem
 
 KPI_VALUE_MAX = 24
 MAX_TECHNOLOGIES = 25
@@ -113,7 +114,7 @@ class ProfileForm(forms.ModelForm):
             "largest_team": forms.NumberInput(attrs={"min": 1, "max": MAX_TEAM}),
             "largest_budget": forms.NumberInput(attrs={"min": 1, "max": MAX_BUDGET}),
             "desired_salary_min": forms.NumberInput(
-                attrs={"min": MIN_SALARY, "max": MAX_SALARY, "step": 1000}
+                attrs={"min": MIN_SALARY, "max": MAX_AMOUNT, "step": 1000}
             ),
         }
         error_messages = {
@@ -130,7 +131,7 @@ class ProfileForm(forms.ModelForm):
                 "min_value": "Enter a positive amount, or leave it empty.",
             },
             "desired_salary_min": {
-                "max_value": f"That is above {MAX_SALARY:,} a year; check the figure.",
+                "max_value": "That is more than any executive role pays; check the figure.",
                 "min_value": f"Enter the yearly amount in full, e.g. 180000 (at least "
                 f"{MIN_SALARY:,}).",
             },
@@ -223,6 +224,9 @@ class ProfileForm(forms.ModelForm):
         if len(technologies) > MAX_TECHNOLOGIES:
             self.add_error("other_technologies", f"List at most {MAX_TECHNOLOGIES} technologies.")
         cleaned["technologies"] = technologies
+        currency = cleaned.get("desired_currency")
+        if currency and (problem := amount_problem(cleaned.get("desired_salary_min"), currency)):
+            self.add_error("desired_salary_min", problem)
         return cleaned
 
 

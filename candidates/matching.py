@@ -11,9 +11,9 @@ results page in one query); tests check that the two always agree.
     kpis           20    the candidate has moved the KPIs the posting  20 × moved / owned
                          owns (or it lists none)                        (rounded down)
     industry       10    an industry in common (or the posting names none)
-    salary         15    the posting's top (annualised) reaches the     7 when it publishes no
-                         candidate's minimum, in the same currency      salary or uses another
-                                                                        currency
+    salary         15    the posting's comparable maximum reaches the   7 when it publishes no
+                         candidate's minimum, both converted to the     salary
+                         reference currency (listings.pay)
     workplace      10    on-site / hybrid / remote is one they accept
     location       10    on-site/hybrid: the posting's country is one of theirs;
                          remote: a country in common (or open to any country)
@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Cast, Coalesce
 from django_countries import countries
 
-from listings.choices import ANNUAL_FACTOR, KPI, Level, Workplace
+from listings.choices import KPI, Level, Workplace
+from listings.pay import ToReference, floor_reference, round_figure
+from money.rates import current_rates
 
 WEIGHTS = {
     "level": 20,
@@ -207,41 +208,29 @@ def _industry(profile, listing) -> Reason:
     return Reason("industry", "Industry", 0, w, UNMET, f"{names}, not among your industries.")
 
 
-def listing_annual_reach(listing) -> int | None:
-    """The most the posting pays in a year (its max, else its min), or None."""
-    reach = listing.salary_max if listing.salary_max is not None else listing.salary_min
-    if reach is None:
-        return None
-    return reach * ANNUAL_FACTOR.get(listing.salary_period, 1)
-
-
 def _salary(profile, listing) -> Reason:
     w = WEIGHTS["salary"]
     label = "Salary"
-    reach = listing_annual_reach(listing)
-    if reach is None:
+    pay = listing.pay
+    if not pay.known:
         return Reason("salary", label, SALARY_UNKNOWN_POINTS, w, PARTLY, "Salary not published.")
     if profile.desired_salary_min is None:
         return Reason("salary", label, 0, w, MISSING, "Add your minimum salary to your profile.")
     want = profile.desired_salary_min
-    if listing.currency != profile.desired_currency:
-        return Reason(
-            "salary",
-            label,
-            SALARY_UNKNOWN_POINTS,
-            w,
-            PARTLY,
-            f"Paid in {listing.currency}; your minimum is in {profile.desired_currency}.",
-        )
-    if reach >= want:
+    mine = profile.desired_currency
+    reach = _money(listing.currency, pay.annual_max)
+    if listing.currency != mine:
+        converted = current_rates().from_reference(pay.reference_max, mine)
+        if converted is not None:
+            reach += f" (≈ {round_figure(converted):,} {mine})"
+    if pay.reaches(floor_reference(want, mine)):
         return Reason(
             "salary",
             label,
             w,
             w,
             MET,
-            f"Reaches {_money(listing.currency, reach)} a year; your minimum is "
-            f"{_money(profile.desired_currency, want)}.",
+            f"Reaches {reach} a year; your minimum is {_money(mine, want)}.",
         )
     return Reason(
         "salary",
@@ -249,8 +238,7 @@ def _salary(profile, listing) -> Reason:
         0,
         w,
         UNMET,
-        f"Tops out at {_money(listing.currency, reach)} a year, below your "
-        f"{_money(profile.desired_currency, want)}.",
+        f"Tops out at {reach} a year, below your {_money(mine, want)}.",
     )
 
 
@@ -377,26 +365,15 @@ def _industry_sql(profile):
 
 def _salary_sql(profile):
     w = WEIGHTS["salary"]
-    reach = Cast(Coalesce(F("salary_max"), F("salary_min")), models.BigIntegerField())
-    annual = Case(
-        *[
-            When(salary_period=period, then=reach * Value(factor))
-            for period, factor in ANNUAL_FACTOR.items()
-        ],
-        default=reach,
-        output_field=models.BigIntegerField(),
-    )
-    unknown = Q(salary_max__isnull=True, salary_min__isnull=True)
+    unknown = Q(_match_reach__isnull=True)
     if profile.desired_salary_min is None:
         return Case(When(unknown, then=_int(SALARY_UNKNOWN_POINTS)), default=_int(0))
+    floor = ToReference(profile.desired_salary_min, profile.desired_currency)
     return Case(
         When(unknown, then=_int(SALARY_UNKNOWN_POINTS)),
-        When(~Q(currency=profile.desired_currency), then=_int(SALARY_UNKNOWN_POINTS)),
-        default=Case(
-            When(Q(_match_annual__gte=profile.desired_salary_min), then=_int(w)),
-            default=_int(0),
-        ),
-    ), annual
+        When(Q(_match_reach__gte=floor), then=_int(w)),
+        default=_int(0),
+    )
 
 
 def _workplace_sql(profile):
@@ -428,10 +405,8 @@ def annotate_match_score(queryset, profile):
     `profile`, in the same single query; None for every row when there is no profile."""
     if profile is None:
         return queryset.annotate(match_score=Value(None, output_field=models.IntegerField()))
+    queryset = queryset.alias(_match_reach=ToReference(F("pay_max_annual"), F("currency")))
     salary = _salary_sql(profile)
-    if isinstance(salary, tuple):
-        salary, annual = salary
-        queryset = queryset.alias(_match_annual=annual)
     parts = [
         _level_sql(profile),
         _experience_sql(profile),

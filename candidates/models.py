@@ -25,8 +25,9 @@ from candidates.choices import (
 )
 from candidates.querysets import ApplicationQuerySet, ProfileQuerySet, SavedPostingQuerySet
 from candidates.storage import private_storage
-from listings.choices import KPI, Currency, Level, Skill, Workplace
-from listings.models import MAX_SALARY, MAX_TEAM, Industry, Listing, country_codes
+from listings.choices import KPI, Level, Skill, Workplace
+from listings.models import MAX_TEAM, Industry, Listing, country_codes
+from money.currencies import MAX_AMOUNT, Currency
 
 MAX_BUDGET = 100_000_000_000
 MAX_YEARS = 50
@@ -98,7 +99,7 @@ class Profile(models.Model):
         "desired minimum salary (annual)",
         null=True,
         blank=True,
-        validators=[MinValueValidator(MIN_SALARY), MaxValueValidator(MAX_SALARY)],
+        validators=[MinValueValidator(MIN_SALARY), MaxValueValidator(MAX_AMOUNT)],
     )
     desired_currency = models.CharField(
         max_length=3, choices=Currency.choices, default=Currency.USD
@@ -133,7 +134,7 @@ class Profile(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(desired_salary_min__isnull=True)
-                | Q(desired_salary_min__gte=MIN_SALARY, desired_salary_min__lte=MAX_SALARY),
+                | Q(desired_salary_min__gte=MIN_SALARY, desired_salary_min__lte=MAX_AMOUNT),
                 name="profile_desired_salary_sane",
             ),
         ]

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "outbox",  # under every app: it imports none of them
+    "money",  # exchange rates: imports no other app either
     "listings",
     "candidates",
     "alerts",
@@ -431,11 +432,15 @@ if _typed("TRUST_X_FORWARDED_PROTO", _bool, False):
 CSRF_TRUSTED_ORIGINS = _typed("CSRF_TRUSTED_ORIGINS", _list, [SITE_URL])
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+from csp.constants import NONCE  # noqa: E402
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        # the nonce: the <style> of the server-rendered pay charts (listings/charts.py);
+        # no 'unsafe-inline', so style attributes stay refused
+        "style-src": ["'self'", NONCE],
         "img-src": ["'self'", "data:", "https:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

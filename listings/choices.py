@@ -37,19 +37,6 @@ class SalaryPeriod(models.TextChoices):
 ANNUAL_FACTOR = {SalaryPeriod.YEAR: 1, SalaryPeriod.MONTH: 12, SalaryPeriod.DAY: 220}
 
 
-class Currency(models.TextChoices):
-    USD = "USD", "USD"
-    EUR = "EUR", "EUR"
-    GBP = "GBP", "GBP"
-    CAD = "CAD", "CAD"
-    AUD = "AUD", "AUD"
-    CHF = "CHF", "CHF"
-    SEK = "SEK", "SEK"
-    SGD = "SGD", "SGD"
-    INR = "INR", "INR"
-    JPY = "JPY", "JPY"
-
-
 class GeographicScope(models.TextChoices):
     REGIONAL = "regional", "Regional"
     NATIONAL = "national", "National"

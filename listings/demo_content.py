@@ -175,11 +175,10 @@ COUNTRIES: dict[str, dict] = {
         ],
     },
     "PL": {
-        # No PLN in listings.choices.Currency yet: multinationals hiring here often quote EUR.
-        "currency": "EUR",
-        "director_mid": 78_000,
-        "head_cost": 23_000,
-        "step": 1_000,
+        "currency": "PLN",
+        "director_mid": 340_000,
+        "head_cost": 100_000,
+        "step": 5_000,
         "weight": 3,
         "language": "Polish",
         "area": "EMEA",
@@ -263,11 +262,10 @@ COUNTRIES: dict[str, dict] = {
         ],
     },
     "PH": {
-        # No PHP in listings.choices.Currency: executive offers here are often quoted in USD.
-        "currency": "USD",
-        "director_mid": 72_000,
-        "head_cost": 9_500,
-        "step": 1_000,
+        "currency": "PHP",
+        "director_mid": 4_200_000,
+        "head_cost": 550_000,
+        "step": 50_000,
         "weight": 3,
         "language": "",
         "area": "APAC",
@@ -280,10 +278,10 @@ COUNTRIES: dict[str, dict] = {
         ],
     },
     "MX": {
-        "currency": "USD",
-        "director_mid": 82_000,
-        "head_cost": 14_000,
-        "step": 1_000,
+        "currency": "MXN",
+        "director_mid": 1_500_000,
+        "head_cost": 260_000,
+        "step": 10_000,
         "weight": 3,
         "language": "Spanish",
         "area": "LATAM",
@@ -295,9 +293,9 @@ COUNTRIES: dict[str, dict] = {
         ],
     },
     "BR": {
-        "currency": "USD",
-        "director_mid": 78_000,
-        "head_cost": 13_000,
+        "currency": "BRL",
+        "director_mid": 420_000,
+        "head_cost": 70_000,
         "step": 1_000,
         "weight": 3,
         "language": "Portuguese",
@@ -388,6 +386,10 @@ CURRENCY_SYMBOL = {
     "INR": "₹",
     "SEK": "SEK ",
     "CHF": "CHF ",
+    "PLN": "PLN ",
+    "PHP": "₱",
+    "MXN": "MX$",
+    "BRL": "R$",
 }
 # A plausible cost-per-contact target, in each currency.
 COST_PER_CONTACT = {
@@ -400,6 +402,10 @@ COST_PER_CONTACT = {
     "INR": 180.0,
     "SEK": 50.0,
     "CHF": 8.0,
+    "PLN": 20.0,
+    "PHP": 250.0,
+    "MXN": 90.0,
+    "BRL": 25.0,
 }
 
 # ----------------------------------------------------------------------------- companies

@@ -39,11 +39,7 @@ class FeedSearch:
 
     queryset: QuerySet
     query_string: str
-
-
-def newest_matching(request: HttpRequest) -> list[int]:
-    """Ids of the newest live postings matching the /jobs/ parameters of the request."""
-    return newest_ids(search_filterset(request.GET), FEED_SIZE)
+    pay_currency: str = "USD"  # the seeker's salary_currency: pay is also shown in it
 
 
 class ListingsFeed(Feed):
@@ -57,12 +53,20 @@ class ListingsFeed(Feed):
 
     def get_object(self, request: HttpRequest, *args, **kwargs) -> FeedSearch:
         params = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
-        queryset = Listing.objects.filter(pk__in=newest_matching(request))
-        return FeedSearch(queryset=queryset, query_string=urlencode(params))
+        filterset = search_filterset(request.GET)
+        queryset = Listing.objects.filter(pk__in=newest_ids(filterset, FEED_SIZE))
+        return FeedSearch(
+            queryset=queryset,
+            query_string=urlencode(params),
+            pay_currency=filterset.pay_currency,
+        )
 
     def items(self, obj: FeedSearch):
         # Always newest first: a feed reader shows what is new, whatever `sort` says.
-        return obj.queryset.with_company().order_by("-date_posted", "-id")
+        items = list(obj.queryset.with_company().order_by("-date_posted", "-id"))
+        for item in items:  # the feed view is shared by requests: the currency rides along
+            item.feed_pay_currency = obj.pay_currency
+        return items
 
     # Absolute links from SITE_URL, so the feed never depends on the Sites framework's domain.
     def link(self, obj: FeedSearch) -> str:
@@ -84,7 +88,10 @@ class ListingsFeed(Feed):
 
     def item_description(self, item: Listing) -> str:
         # Feed readers treat the description as HTML: escape the plain-text summary.
-        facts = " · ".join(p for p in [item.location_display, item.salary_display] if p)
+        salary = item.salary_display
+        if salary and (approx := item.pay.approx_in(getattr(item, "feed_pay_currency", "USD"))):
+            salary = f"{salary} ({approx})"
+        facts = " · ".join(p for p in [item.location_display, salary] if p)
         return escape(xml_text(f"{facts}. {summary(item.description, 50)}"))
 
     def item_pubdate(self, item: Listing):

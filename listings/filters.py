@@ -19,7 +19,8 @@ from django.utils import timezone
 from django_countries import countries
 
 from listings.choices import KPI, Function, Level, Workplace
-from listings.models import MAX_SALARY, MAX_TEAM, Industry, Listing
+from listings.models import MAX_TEAM, Industry, Listing
+from money.currencies import MAX_AMOUNT, REFERENCE, Currency, amount_problem
 
 MULTI_VALUED = ("level", "function", "workplace", "country", "kpi", "industry")
 FACETED = ("level", "function", "workplace", "kpi", "industry")
@@ -77,6 +78,16 @@ def _normalise(name: str, value: str) -> str:
     return value.upper() if name == "country" else value.lower()
 
 
+class ListingFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        # A sane salary depends on its currency (JPY 20,000,000 is one, USD is not).
+        currency = cleaned.get("salary_currency") or REFERENCE
+        if problem := amount_problem(cleaned.get("salary_min"), currency):
+            self.add_error("salary_min", problem)
+        return cleaned
+
+
 class ListingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
@@ -115,8 +126,16 @@ class ListingFilter(django_filters.FilterSet):
         method="filter_salary_min",
         label="Minimum salary (per year)",
         min_value=0,
-        max_value=MAX_SALARY,
+        max_value=MAX_AMOUNT,
         decimal_places=0,
+    )
+    # The currency of salary_min (read by filter_salary_min; default USD, or the
+    # signed-in candidate's profile currency, see search_filterset).
+    salary_currency = django_filters.ChoiceFilter(
+        method="filter_nothing",
+        choices=Currency.choices,
+        label="Currency",
+        empty_label=None,
     )
     kpi = django_filters.MultipleChoiceFilter(
         method="filter_kpi",
@@ -157,6 +176,7 @@ class ListingFilter(django_filters.FilterSet):
     class Meta:
         model = Listing
         fields: list[str] = []
+        form = ListingFilterForm
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         self.notices: list[str] = []
@@ -223,7 +243,12 @@ class ListingFilter(django_filters.FilterSet):
     def filter_salary_min(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value is None:
             return queryset
-        return queryset.filter(salary_max_annual__gte=int(value))
+        return queryset.paying_at_least(int(value), self.pay_currency)
+
+    @property
+    def pay_currency(self) -> str:
+        """The currency salary_min is in (the valid one given, else USD)."""
+        return self.cleaned.get("salary_currency") or REFERENCE
 
     def filter_kpi(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         if not value:
@@ -279,7 +304,7 @@ class ListingFilter(django_filters.FilterSet):
         if sort == Sort.RELEVANCE:
             return qs.order_by(F("title_match").desc(), "-date_posted", "-pk")
         if sort == Sort.SALARY:
-            return qs.order_by(F("salary_max_annual").desc(nulls_last=True), "-date_posted", "-pk")
+            return qs.highest_paid_first()
         return qs.order_by("-date_posted", "-pk")
 
     def facet_conditions(self) -> dict[str, Q]:

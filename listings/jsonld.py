@@ -66,16 +66,20 @@ def _place(listing: Listing) -> dict[str, Any]:
 
 
 def _salary(listing: Listing) -> dict[str, Any] | None:
-    if not listing.salary_min and not listing.salary_max:
+    """The stated pay, in its currency and period, by the one-bound rule of listings.pay:
+    a single stated bound is the pay (schema.org `value`), two are the range."""
+    if listing.salary_min is None and listing.salary_max is None:
         return None
+    low = listing.salary_min if listing.salary_min is not None else listing.salary_max
+    high = listing.salary_max if listing.salary_max is not None else listing.salary_min
     value: dict[str, Any] = {
         "@type": "QuantitativeValue",
         "unitText": SALARY_UNITS.get(listing.salary_period, "YEAR"),
     }
-    if listing.salary_min:
-        value["minValue"] = listing.salary_min
-    if listing.salary_max:
-        value["maxValue"] = listing.salary_max
+    if low == high:
+        value["value"] = low
+    else:
+        value["minValue"], value["maxValue"] = low, high
     return {"@type": "MonetaryAmount", "currency": listing.currency, "value": value}
 
 

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -26,7 +25,6 @@ from listings.choices import (
     ApplyMethod,
     Channel,
     CompanySize,
-    Currency,
     EmploymentType,
     Function,
     GeographicScope,
@@ -36,10 +34,11 @@ from listings.choices import (
     Status,
     Workplace,
 )
+from listings.pay import annual_pay_expression
 from listings.querysets import CompanyQuerySet, ListingQuerySet, SearchEntryQuerySet
 from listings.search_codes import MAX_INDUSTRY_BIT
+from money.currencies import MAX_AMOUNT, Currency, amount_problem
 
-MAX_SALARY = 10_000_000  # per year; anything above is a typo, not a salary
 MAX_TEAM = 1_000_000
 DEFAULT_VALIDITY = timedelta(days=60)
 
@@ -151,29 +150,26 @@ class Listing(models.Model):
         blank=True,
         help_text="Remote roles: the countries applicants may live in.",
     )
-    # compensation (annual figures unless the period says otherwise)
+    # compensation, in the posting's currency and period
     salary_min = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(MAX_SALARY)]
+        null=True, blank=True, validators=[MaxValueValidator(MAX_AMOUNT)]
     )
     salary_max = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(MAX_SALARY)]
+        null=True, blank=True, validators=[MaxValueValidator(MAX_AMOUNT)]
     )
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
     salary_period = models.CharField(
         max_length=6, choices=SalaryPeriod.choices, default=SalaryPeriod.YEAR
     )
-    salary_max_annual = models.GeneratedField(
-        expression=models.Case(
-            *[
-                models.When(
-                    salary_period=period,
-                    # bigint before multiplying: a day rate times 220 overflows integer
-                    then=Cast("salary_max", models.BigIntegerField()) * factor,
-                )
-                for period, factor in ANNUAL_FACTOR.items()
-            ],
-            output_field=models.BigIntegerField(),
-        ),
+    # The annual pay range in the posting's currency (listings.pay: one stated bound
+    # stands for both); money_to_reference() of these is the comparable pay.
+    pay_min_annual = models.GeneratedField(
+        expression=annual_pay_expression("salary_min", "salary_max"),
+        output_field=models.BigIntegerField(null=True),
+        db_persist=True,
+    )
+    pay_max_annual = models.GeneratedField(
+        expression=annual_pay_expression("salary_max", "salary_min"),
         output_field=models.BigIntegerField(null=True),
         db_persist=True,
     )
@@ -278,7 +274,6 @@ class Listing(models.Model):
             models.Index(fields=["company", "status"], name="listing_company_status"),
             models.Index(fields=["level"], name="listing_level"),
             models.Index(fields=["country"], name="listing_country"),
-            models.Index(fields=["salary_max_annual"], name="listing_salary_max_annual"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -373,6 +368,15 @@ class Listing(models.Model):
         return f"{self.currency} {amount} {self.get_salary_period_display()}"
 
     @property
+    def pay(self):
+        """Its pay as stated and as it compares (listings.pay), read once per instance."""
+        if "_pay" not in self.__dict__:
+            from listings.pay import pay_of
+
+            self.__dict__["_pay"] = pay_of(self)
+        return self.__dict__["_pay"]
+
+    @property
     def requires_in_app_apply(self) -> bool:
         return self.apply_method == ApplyMethod.IN_APP
 
@@ -386,6 +390,10 @@ class Listing(models.Model):
 
         if self.salary_min and self.salary_max and self.salary_min > self.salary_max:
             add("salary_max", "The maximum salary must be at least the minimum.")
+        per_year = ANNUAL_FACTOR.get(self.salary_period, 1)
+        for name in ("salary_min", "salary_max"):
+            if problem := amount_problem(getattr(self, name), self.currency, per_year):
+                add(name, problem)
         if self.valid_through and self.date_posted and self.valid_through <= self.date_posted:
             add("valid_through", "“Valid through” must be after the date the role was posted.")
         if self.workplace == Workplace.REMOTE and not self.applicant_countries:
@@ -517,7 +525,13 @@ class SearchEntry(models.Model):
     # level, function and workplace in one small number (listings.search_codes.facet_code)
     facet_code = models.SmallIntegerField()
     title_vector = SearchVectorField()
-    salary_max_annual = models.BigIntegerField(null=True)
+    # comparable pay (listings.pay): the annual range in the posting's currency and in
+    # the reference currency, the latter repriced when exchange rates change
+    pay_min = models.BigIntegerField(null=True)
+    pay_max = models.BigIntegerField(null=True)
+    pay_min_annual = models.BigIntegerField(null=True)
+    pay_max_annual = models.BigIntegerField(null=True)
+    currency = models.CharField(max_length=3, default="USD")
     team_size = models.IntegerField(null=True)
     min_leadership_years = models.SmallIntegerField(null=True)
     level = models.CharField(max_length=20)
@@ -537,7 +551,7 @@ class SearchEntry(models.Model):
             GinIndex(fields=["match_vector"], name="searchentry_match_gin"),
             models.Index(fields=["-date_posted", "-listing"], name="searchentry_newest"),
             models.Index(
-                models.F("salary_max_annual").desc(nulls_last=True),
+                models.F("pay_max").desc(nulls_last=True),
                 models.F("date_posted").desc(),
                 models.F("listing").desc(),
                 name="searchentry_salary",
@@ -549,6 +563,45 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"search entry of posting {self.listing_id}"
+
+
+class LivePayCount(models.Model):
+    """How many live postings pay about each amount, per slice, for /salaries/ (0008).
+
+    Kept by a trigger on the projection, as delta rows writers only insert (folded by
+    `compact_pay_counts`). A posting counts once in country "" (everywhere) and once in
+    each country it is in (based there, or remote and open to applicants there), in the
+    bucket of its comparable midpoint (buckets 2 % wide, listings.insights); `span` sums
+    (comparable min + max), so a bucket's mean midpoint is span / 2n.
+    """
+
+    facet_code = models.SmallIntegerField()
+    country = models.CharField(max_length=2)
+    bucket = models.SmallIntegerField()
+    n = models.BigIntegerField()
+    span = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.facet_code}/{self.country or '*'}/{self.bucket}: {self.n:+d}"
+
+
+class MonthPayCount(models.Model):
+    """The same counts for every posting advertised (published, now or since closed),
+    by the month it was first posted: the last 12 months on /salaries/ (0008).
+
+    Kept by a trigger on listings_listing; rebuilt when exchange rates change.
+    `month` is year * 12 + month - 1 of date_posted (UTC).
+    """
+
+    month = models.SmallIntegerField()
+    facet_code = models.SmallIntegerField()
+    country = models.CharField(max_length=2)
+    bucket = models.SmallIntegerField()
+    n = models.BigIntegerField()
+    span = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.month}:{self.facet_code}/{self.country or '*'}/{self.bucket}: {self.n:+d}"
 
 
 class SearchCount(models.Model):

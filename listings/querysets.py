@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from listings.pay import ToReference
 from listings.search_codes import KPI_BIT
 from listings.tsquery import SEARCH_CONFIG, compile_query
 
@@ -95,6 +96,23 @@ class ListingQuerySet(models.QuerySet):
         """Newest posting first; id breaks ties so pages are stable."""
         return self.order_by("-date_posted", "-id")
 
+    def with_comparable_pay(self) -> ListingQuerySet:
+        """Annotate `pay_min` and `pay_max`: the annual range in the reference currency."""
+        return self.annotate(
+            pay_min=ToReference(models.F("pay_min_annual"), models.F("currency")),
+            pay_max=ToReference(models.F("pay_max_annual"), models.F("currency")),
+        )
+
+    def paying_at_least(self, amount: int, currency: str) -> ListingQuerySet:
+        """Postings whose comparable pay reaches `amount` a year in `currency` (listings.pay)."""
+        return self.with_comparable_pay().filter(pay_max__gte=ToReference(amount, currency))
+
+    def highest_paid_first(self) -> ListingQuerySet:
+        """Comparable maximum first (unstated pay last), then newest."""
+        return self.with_comparable_pay().order_by(
+            models.F("pay_max").desc(nulls_last=True), "-date_posted", "-id"
+        )
+
 
 class CompanyQuerySet(models.QuerySet):
     def for_recruiter(self, user) -> CompanyQuerySet:
@@ -116,6 +134,14 @@ class SearchEntryQuerySet(models.QuerySet):
     def live(self) -> SearchEntryQuerySet:
         """Already posted and not past valid_through (every entry is of a published posting)."""
         return self.filter(current_q())
+
+    def paying_at_least(self, amount: int, currency: str) -> SearchEntryQuerySet:
+        """Entries whose comparable pay reaches `amount` a year in `currency` (listings.pay)."""
+        return self.filter(pay_max__gte=ToReference(amount, currency))
+
+    def highest_paid_first(self) -> SearchEntryQuerySet:
+        """Comparable maximum first (unstated pay last), then newest: the salary index."""
+        return self.order_by(models.F("pay_max").desc(nulls_last=True), "-date_posted", "-pk")
 
     def search(self, text: str) -> SearchEntryQuerySet:
         """Full-text match through the match vector's GIN index, annotated with `title_match`.

@@ -175,7 +175,7 @@ def _fold(rows, filterset: ListingFilter, bits: list[int], industries) -> Counts
 
 def _has_criteria(filterset: ListingFilter) -> bool:
     """Whether anything but the order narrows the search (else: the maintained counts)."""
-    return bool(set(filterset.cleaned) - {"sort"})
+    return bool(set(filterset.cleaned) - {"sort", "salary_currency"})
 
 
 def _count_plan(filterset: ListingFilter) -> dict[str, str]:

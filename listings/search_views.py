@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -15,11 +15,12 @@ from candidates.matching import annotate_match_score
 from listings.filters import MULTI_VALUED, POSTED_CHOICES, ListingFilter, Sort
 from listings.models import Listing
 from listings.search import run_search, search_filterset
+from money.currencies import Currency
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    filterset = search_filterset(request.GET, request=request)
     profile = candidate_profile(request)
+    filterset = search_filterset(with_profile_currency(request.GET, profile), request=request)
     decorate = ordered = None
     if profile is not None:
         # Signed-in candidates see how each role fits; sort=match orders by it.
@@ -44,8 +45,19 @@ def search(request: HttpRequest) -> HttpResponse:
         "has_profile": profile is not None,
         "country_options": country_options(filterset),
         "feed_query": query_string(filterset, drop={"page", "sort"}),
+        "pay_currency": filterset.pay_currency,
+        "currency_choices": Currency.choices,
     }
     return render(request, "listings/search.html", context)
+
+
+def with_profile_currency(data: QueryDict, profile) -> QueryDict:
+    """The query, with a signed-in candidate's salary currency when it names none."""
+    if profile is None or data.get("salary_currency"):
+        return data
+    data = data.copy()
+    data["salary_currency"] = profile.desired_currency
+    return data
 
 
 def _pairs(filterset: ListingFilter) -> list[tuple[str, str]]:
@@ -71,17 +83,21 @@ def query_string(filterset: ListingFilter, *, drop: set[str] = frozenset(), extr
 
 
 def active_chips(filterset: ListingFilter) -> list[dict[str, str]]:
-    """One removable chip per active criterion: its label and the URL without it."""
+    """One removable chip per active criterion: its label and the URL without it.
+
+    The salary currency is part of the salary chip, not a criterion of its own.
+    """
     pairs = [(k, v) for k, v in _pairs(filterset) if k not in {"sort", "page"}]
     chips = []
     for index, (name, value) in enumerate(pairs):
+        if name == "salary_currency":
+            continue
         rest = pairs[:index] + pairs[index + 1 :]
-        chips.append(
-            {
-                "label": chip_label(filterset, name, value),
-                "url": "?" + urlencode(rest) if rest else "?",
-            }
-        )
+        label = chip_label(filterset, name, value)
+        if name == "salary_min":
+            label = f"{label} {filterset.pay_currency}"
+            rest = [(k, v) for k, v in rest if k != "salary_currency"]
+        chips.append({"label": label, "url": "?" + urlencode(rest) if rest else "?"})
     return chips
 
 
@@ -95,6 +111,8 @@ def chip_label(filterset: ListingFilter, name: str, value: str) -> str:
         return f"Near {value}"
     if name == "posted":
         return dict(POSTED_CHOICES).get(value, value)
+    if name == "salary_currency":
+        return value
     number = int(float(value))
     if name == "salary_min":
         return f"Salary ≥ {number:,}"

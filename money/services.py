@@ -53,6 +53,8 @@ def rates_store(*, per_eur: Mapping[str, Decimal], rate_date: date, source: str)
             ],
         )
         transaction.on_commit(forget_rates)
+    # Also at once: this transaction reads its own rates. (A rollback after this leaves
+    # the process's copy a minute ahead of the table, money.rates.CACHE_SECONDS.)
     forget_rates()
     return len(codes)
 

@@ -241,12 +241,20 @@ def pytest_runtest_makereport(item, call):
 
 def ensure_reference_data() -> None:
     """Rows that data migrations create (industries, the Recruiters group and its
-    permissions). A transactional test flushes them; this puts them back."""
+    permissions, the bundled exchange rates). A transactional test flushes them; this
+    puts them back."""
     from importlib import import_module
 
+    from django.apps import apps
     from django.contrib.auth.models import Group, Permission
 
     from listings.models import Industry
+    from money.currencies import Currency
+    from money.models import ExchangeRate
+
+    if ExchangeRate.objects.count() != len(Currency.values):
+        ExchangeRate.objects.all().delete()
+        import_module("money.migrations.0001_initial").seed_rates(apps, None)
 
     listings_0002 = import_module("listings.migrations.0002_search_trigger_and_recruiters")
     candidates_0002 = import_module("candidates.migrations.0002_recruiter_permissions")
@@ -271,4 +279,10 @@ def _reference_data(request):
     ):
         request.getfixturevalue("_django_db_helper")
         ensure_reference_data()
+    # Python's copy of the rates (money.rates, read at most a minute ago) must not
+    # outlive a test whose rates the rollback undid.
+    from money.rates import forget_rates
+
+    forget_rates()
     yield
+    forget_rates()

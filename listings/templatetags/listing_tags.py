@@ -49,6 +49,14 @@ def labels(codes, vocabulary: str) -> list[str]:
 
 
 @register.filter
+def pay_approx(listing, currency: str) -> str:
+    """ "≈ 205,000 USD a year" for a posting paid in another currency, else ""."""
+    if not currency or not listing.salary_display:
+        return ""
+    return listing.pay.approx_in(currency)
+
+
+@register.filter
 def money_short(amount: int | None, currency: str = "") -> str:
     """9_000_000 -> "9M", 2_500_000_000 -> "2.5B"; with a currency prefix if given."""
     if amount is None:

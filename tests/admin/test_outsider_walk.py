@@ -33,6 +33,7 @@ from candidates import services
 from candidates.choices import Visibility
 from candidates.models import SavedPosting
 from listings.admin import TRANSITIONS
+from money.models import ExchangeRate
 from tests.alerts.factories import SubscriptionFactory
 from tests.candidates.factories import CandidateUserFactory, ProfileFactory, pdf_upload
 from tests.factories import ListingFactory, LiveListingFactory
@@ -73,6 +74,7 @@ OUTSIDER = {
     "sites.Site": NO_PERMISSION,
     "account.EmailAddress": NO_PERMISSION,
     "outbox.Email": NO_PERMISSION,
+    "money.ExchangeRate": NO_PERMISSION,
 }
 ALWAYS = {"redirect": 302, "shortcut": 404}
 
@@ -93,7 +95,12 @@ OWNER = {
     "candidates.Profile": {"change": 200, "history": 200, "redirect": 302, "shortcut": 404},
 }
 # What the operator may not do either: everything else answers 200 (302 for redirects).
-OPERATOR_DENIED = {("candidates.Profile", "delete"), ("outbox.Email", "delete")}
+OPERATOR_DENIED = {
+    ("candidates.Profile", "delete"),
+    ("outbox.Email", "delete"),
+    # the set of currencies is fixed (money.currencies): rates are edited, never removed
+    ("money.ExchangeRate", "delete"),
+}
 # The résumé downloads the Application and Profile admins link to.
 DOWNLOADS = {
     "candidates.Application": "candidates:application_resume",
@@ -198,6 +205,7 @@ def world(company, owner, outsider, operator):
         "auth.Group": [Group.objects.get(name="Recruiters")],
         "sites.Site": [Site.objects.get_current()],
         "account.EmailAddress": [EmailAddress.objects.get(user=candidate)],
+        "money.ExchangeRate": [ExchangeRate.objects.get(currency="GBP")],
     }
     if apps.is_installed("outbox"):
         objects["outbox.Email"] = [

@@ -82,11 +82,16 @@ postings = st.fixed_dictionaries(
         "region": st.sampled_from(REGIONS),
         "country": st.sampled_from(["", *COUNTRIES]),
         "applicant_countries": _subset(COUNTRIES),
+        # (low, high) with either bound left out now and then (the one-bound rule)
         "salary": st.one_of(
             st.none(),
-            st.tuples(st.integers(0, 400_000), st.integers(0, 200_000)),
+            st.tuples(
+                st.one_of(st.none(), st.integers(0, 400_000)),
+                st.one_of(st.none(), st.integers(0, 400_000)),
+            ).filter(lambda pair: pair != (None, None)),
         ),
         "salary_period": st.sampled_from(SalaryPeriod.values),
+        "currency": st.sampled_from(["USD", "USD", "EUR", "GBP", "INR", "JPY", "SEK"]),
         "kpis": _subset(KPI.values),
         "industries": _subset(INDUSTRIES),
         "team_size": st.one_of(st.none(), st.integers(0, 3000)),
@@ -126,6 +131,7 @@ searches = st.fixed_dictionaries(
         ),
         "country": maybe(_subset([*COUNTRIES, "zz", "us"]), []),
         "salary_min": maybe(numbers, None),
+        "salary_currency": maybe(st.sampled_from(["USD", "EUR", "GBP", "INR", "xx"]), None),
         "kpi": maybe(st.lists(st.sampled_from(KPI.values), max_size=3, unique=True), []),
         "industry": maybe(_subset([*INDUSTRIES, "unknown-industry"]), []),
         "team_size_min": maybe(st.integers(0, 3000).map(str), None),
@@ -147,7 +153,9 @@ def make_posting(company, spec: dict, now) -> Listing:
     low, high = (None, None)
     if spec["salary"] is not None:
         a, b = spec["salary"]
-        low, high = min(a, b), max(a, b)
+        if a is not None and b is not None:
+            a, b = min(a, b), max(a, b)
+        low, high = a, b
     state = spec["state"]
     dates = {
         "live": ("published", now - timedelta(days=1), now + timedelta(days=20)),
@@ -168,6 +176,7 @@ def make_posting(company, spec: dict, now) -> Listing:
         salary_min=low,
         salary_max=high,
         salary_period=spec["salary_period"],
+        currency=spec.get("currency", "USD"),
         kpis=[{"code": code, "target": "90%"} for code in spec["kpis"]],
         industries=spec["industries"],
         team_size=spec["team_size"],
@@ -241,7 +250,8 @@ def test_reverse_matching_finds_exactly_the_alerts_whose_search_lists_the_postin
                         "region",
                         "country",
                         "applicant_countries",
-                        "salary_max_annual",
+                        "pay_max_annual",
+                        "currency",
                         "kpis",
                         "industries",
                         "team_size",

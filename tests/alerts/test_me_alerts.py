@@ -129,6 +129,7 @@ def test_a_profile_alert_follows_the_profile(candidate):
         "workplace": ["remote", "hybrid"],
         "country": ["US", "CA"],
         "salary_min": 190_000,
+        "salary_currency": "USD",
         "experience": 12,
     }
     # a second click refreshes it instead of making another

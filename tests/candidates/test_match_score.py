@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -9,8 +12,10 @@ from hypothesis.extra.django import TestCase
 
 from candidates.matching import WEIGHTS, annotate_match_score, match_for
 from candidates.models import Profile
-from listings.choices import KPI, Currency, Level, SalaryPeriod, Workplace
+from listings.choices import KPI, Level, SalaryPeriod, Workplace
 from listings.models import Listing
+from money.currencies import Currency
+from money.services import rates_store
 from tests.candidates.factories import ProfileFactory
 from tests.factories import CompanyFactory, IndustryFactory, LiveListingFactory
 
@@ -95,14 +100,25 @@ def test_an_empty_profile_scores_only_what_the_posting_does_not_require():
     assert "Add the levels you want" in reason(match, "level").detail
 
 
+# every other board currency at a round rate (per euro): only USD and EUR matter here
+OTHER_RATES = {c: Decimal("2") for c in Currency.values if c not in ("USD", "EUR")}
+
+
 @pytest.mark.django_db
-def test_salary_is_compared_per_year_and_only_in_the_same_currency():
+def test_salary_is_compared_per_year_and_across_currencies():
+    rates_store(
+        per_eur={"USD": Decimal("1.10"), **OTHER_RATES}, rate_date=date(2026, 11, 30), source="t"
+    )
     profile = ProfileFactory.build(desired_salary_min=200_000, desired_currency="USD")
     monthly = LiveListingFactory(salary_min=15_000, salary_max=18_000, salary_period="month")
     assert reason(match_for(profile, monthly), "salary").points == WEIGHTS["salary"]  # 216k
-    euros = LiveListingFactory(salary_max=400_000, currency="EUR")
+    # EUR 190,000 is USD 209,000: it reaches 200,000; EUR 180,000 (USD 198,000) does not
+    euros = LiveListingFactory(salary_min=150_000, salary_max=190_000, currency="EUR")
     salary = reason(match_for(profile, euros), "salary")
-    assert salary.points == 7 and "EUR" in salary.detail
+    assert salary.points == WEIGHTS["salary"] and salary.outcome == "met"
+    assert "EUR 190,000" in salary.detail and "≈ 209,000 USD" in salary.detail
+    short = LiveListingFactory(salary_min=150_000, salary_max=180_000, currency="EUR")
+    assert reason(match_for(profile, short), "salary").points == 0
 
 
 @pytest.mark.django_db

@@ -20,7 +20,8 @@ from alerts.models import Frequency, Subscription
 from alerts.models import Status as AlertStatus
 from candidates.choices import CurrentLevel, Visibility
 from candidates.models import Application, Profile, SavedPosting
-from listings.choices import KPI, TECHNOLOGY_SUGGESTIONS, Currency, Level, Skill, Workplace
+from listings.choices import KPI, TECHNOLOGY_SUGGESTIONS, Level, Skill, Workplace
+from money.currencies import Currency
 from tests.alerts.factories import SubscriptionFactory
 from tests.fuzz.strategies import FUZZ, MESSY, NASTY, form_of
 

@@ -138,11 +138,15 @@ def test_daily_rate_contract_salary_is_per_day(client):
     assert (salary["value"]["minValue"], salary["value"]["maxValue"]) == (1_200, 1_500)
 
 
-def test_salary_with_only_a_floor_gives_min_value_only(client):
+def test_salary_with_one_bound_gives_that_bound_as_the_value(client):
+    # the one-bound rule (listings.pay): "from 200,000" pays 200,000
     listing = LiveListingFactory(salary_min=200_000, salary_max=None)
     value = posting_of(client, listing)["baseSalary"]["value"]
-    assert value["minValue"] == 200_000
-    assert "maxValue" not in value
+    assert value["value"] == 200_000
+    assert "minValue" not in value and "maxValue" not in value
+    up_to = LiveListingFactory(salary_min=None, salary_max=150_000, salary_period="month")
+    salary = posting_of(client, up_to)["baseSalary"]
+    assert salary["value"] == {"@type": "QuantitativeValue", "unitText": "MONTH", "value": 150_000}
 
 
 def test_no_salary_means_no_base_salary(client):

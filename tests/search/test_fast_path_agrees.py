@@ -168,7 +168,7 @@ def reference(values: dict) -> tuple[list[int], int]:
     if sort == Sort.RELEVANCE:
         qs = qs.order_by(F("title_match").desc(), "-date_posted", "-id")
     elif sort == Sort.SALARY:
-        qs = qs.order_by(F("salary_max_annual").desc(nulls_last=True), "-date_posted", "-id")
+        qs = qs.highest_paid_first()
     else:
         qs = qs.order_by("-date_posted", "-id")
     return list(qs.values_list("id", flat=True)), qs.count()

@@ -93,7 +93,9 @@ def test_publishing_a_posting_creates_its_entry_with_the_postings_columns():
     assert (entry.level, entry.function, entry.workplace) == ("vp", "customer_experience", "remote")
     assert (entry.country, entry.city, entry.region) == ("CA", "Toronto", "Ontario")
     assert entry.applicant_countries == ["CA", "US", "GB"]
-    assert entry.salary_max_annual == 240_000 == listing.salary_max_annual
+    assert (entry.pay_min_annual, entry.pay_max_annual) == (180_000, 240_000)
+    assert (listing.pay_min_annual, listing.pay_max_annual) == (180_000, 240_000)
+    assert (entry.currency, entry.pay_min, entry.pay_max) == ("USD", 180_000, 240_000)
     assert (entry.team_size, entry.min_leadership_years) == (340, 12)
     assert entry.date_posted == listing.date_posted
     assert entry.valid_through == listing.valid_through

@@ -57,7 +57,8 @@ from listings.choices import (
     Status,
     Workplace,
 )
-from listings.models import MAX_SALARY, Company, Industry, Listing
+from listings.models import Company, Industry, Listing
+from money.currencies import annual_max
 
 LIVE, EXPIRED, CLOSED = "live", "expired", "closed"
 DAY = 86_400  # seconds
@@ -65,6 +66,8 @@ WORKPLACE_WEIGHTS = {Workplace.HYBRID: 45, Workplace.REMOTE: 30, Workplace.ONSIT
 APPLY_WEIGHTS = {ApplyMethod.IN_APP: 76, ApplyMethod.URL: 15, ApplyMethod.EMAIL: 9}
 CONTRACT_SHARE = 0.05
 NO_SALARY_SHARE = 0.04
+FROM_ONLY_SHARE = 0.05  # state a minimum only
+UP_TO_ONLY_SHARE = 0.03  # state a maximum only
 SLUG_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 KPI_LABELS = dict(KPI.choices)
 CHANNEL_ORDER = list(Channel.values)
@@ -368,10 +371,15 @@ class Composer:
         else:
             period, step = SalaryPeriod.YEAR, place["step"]
         salary_min = int(low // step * step)
-        salary_max = min(int(math.ceil(high / step) * step), MAX_SALARY)
+        salary_max = min(int(math.ceil(high / step) * step), annual_max(currency))
         salary_min = min(salary_min, salary_max)
-        if rng.random() < NO_SALARY_SHARE:
+        bound = rng.random()
+        if bound < NO_SALARY_SHARE:
             salary_min = salary_max = None
+        elif bound < NO_SALARY_SHARE + FROM_ONLY_SHARE:  # "from 180,000"
+            salary_max = None
+        elif bound < NO_SALARY_SHARE + FROM_ONLY_SHARE + UP_TO_ONLY_SHARE:  # "up to 200,000"
+            salary_min = None
         bonus = equity = ""
         if not contract and rng.random() < 0.75:
             pct = {Level.DIRECTOR: (15, 20), Level.SENIOR_DIRECTOR: (20, 30), Level.VP: (25, 40)}
