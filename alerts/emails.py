@@ -30,14 +30,18 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())  # a header never carries a newline
 
 
-def posting_summary(listing: Listing) -> dict:
+def posting_summary(listing: Listing, pay_currency: str = "") -> dict:
+    """What an alert says of one posting; its pay also in the alert's currency."""
+    salary = listing.salary_display
+    if salary and pay_currency and (approx := listing.pay.approx_in(pay_currency)):
+        salary = f"{salary} ({approx})"
     return {
         "title": listing.title,
         "company": listing.company.name,
         "level": listing.get_level_display(),
         "function": listing.get_function_display(),
         "where": listing.location_display,
-        "salary": listing.salary_display,
+        "salary": salary,
         "kpis": [row["label"] for row in listing.kpi_rows],
         "team_size": listing.team_size,
         "url": settings.SITE_URL + listing.get_absolute_url(),
@@ -66,7 +70,7 @@ def alert_message(
     unsubscribe = tokens.unsubscribe_url(subscription.pk)
     context = {
         "subscription": subscription,
-        "postings": [posting_summary(listing) for listing in shown],
+        "postings": [posting_summary(listing, subscription.salary_currency) for listing in shown],
         "more": len(listings) - len(shown),
         "count": len(listings),
         "criteria_summary": matching.criteria_summary(criteria),

@@ -16,14 +16,13 @@ same midpoint. Slices of fewer than SMALL_SLICE postings show no statistics.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
-from listings.search_codes import FUNCTION_ORDER, LEVEL_ORDER, WORKPLACE_ORDER, facet_parts
+from listings.search_codes import FUNCTION_ORDER, LEVEL_ORDER, WORKPLACE_ORDER
 from money.currencies import REFERENCE
 from money.rates import Rates, current_rates
 
@@ -100,9 +99,9 @@ class _Histogram:
     __slots__ = ("buckets",)
 
     def __init__(self) -> None:
-        self.buckets: dict[int, list[int]] = {}
+        self.buckets: dict[int, list] = {}
 
-    def add(self, bucket: int, n: int, span: int) -> None:
+    def add(self, bucket: int, n: int, span: float) -> None:
         cell = self.buckets.get(bucket)
         if cell is None:
             self.buckets[bucket] = [n, span]
@@ -111,52 +110,99 @@ class _Histogram:
             cell[1] += span
 
     def stats(self) -> Stats:
+        """percentile_cont of the midpoints, a bucket's midpoints taken as their mean."""
         cells = sorted((b, n, span) for b, (n, span) in self.buckets.items() if n > 0)
         total = sum(n for _, n, _ in cells)
         if total < SMALL_SLICE:
             return Stats(count=total)
-        # the k-th smallest midpoint (0-based) is its bucket's mean midpoint
         bounds, means, seen = [], [], 0
         for _bucket, n, span in cells:
             seen += n
             bounds.append(seen)
             means.append(span / (2 * n))
-
-        def order_statistic(k: int) -> float:
-            for bound, mean in zip(bounds, means, strict=True):
-                if k < bound:
-                    return mean
-            return means[-1]
-
         figures = []
-        for q in QUARTILES:  # percentile_cont: linear between the two nearest ranks
+        position = 0
+        for q in QUARTILES:  # linear between the two nearest ranks, as percentile_cont
             h = q * (total - 1)
             low = int(h)
-            value = order_statistic(low)
+            while bounds[position] <= low:
+                position += 1
+            value = means[position]
             if h > low:
-                value += (h - low) * (order_statistic(low + 1) - value)
+                upper = position if low + 1 < bounds[position] else position + 1
+                value += (h - low) * (means[upper] - value)
             figures.append(round(value))
         return Stats(count=total, q1=figures[0], median=figures[1], q3=figures[2])
 
 
-# The maintained counts, less the entries the clock has made stale since the last prune
-# (as listings.search.live_counts does for the facet counts).
-_LIVE_SQL = """
-SELECT facet_code, country, bucket, sum(n), sum(span) FROM (
-  SELECT facet_code, country, bucket, n, span FROM listings_livepaycount
-  UNION ALL
-  SELECT e.facet_code, p.place, listings_pay_bucket(e.pay_min + e.pay_max), -1,
-         -(e.pay_min + e.pay_max)
+# The period's cells: the maintained counts (for live postings less the entries the
+# clock has made stale since the last prune, as listings.search.live_counts does for
+# the facet counts), in two parts: "h", each code's histogram in the chosen place; "c",
+# each country's histogram over the chosen codes (-1: any code), for the breakdown.
+_STALE = """
+  SELECT p.code AS facet_code, p.place AS country,
+         listings_pay_bucket(e.pay_min + e.pay_max) AS bucket, -1 AS n,
+         -(e.pay_min + e.pay_max) AS span
     FROM listings_searchentry e,
-         LATERAL listings_pay_places(e.country, e.workplace, e.applicant_countries::text[]) p
-   WHERE (e.valid_through <= %s OR e.date_posted > %s)
+         LATERAL listings_pay_cells(
+           e.facet_code, e.country, e.workplace, e.applicant_countries::text[]) p
+   WHERE (e.valid_through <= %(now)s OR e.date_posted > %(now)s)
      AND e.pay_min IS NOT NULL AND e.pay_max IS NOT NULL
-) AS d GROUP BY 1, 2, 3 HAVING sum(n) <> 0
 """
-_YEAR_SQL = """
-SELECT facet_code, country, bucket, sum(n), sum(span) FROM listings_monthpaycount
- WHERE month >= %s GROUP BY 1, 2, 3 HAVING sum(n) <> 0
+# Each code's histogram in the chosen place ("here"), folded into one histogram per
+# level ("l"), function ("f"), workplace ("w") and level x function ("x"), each with the
+# other choices applied; then each country's histogram over the chosen codes ("c").
+_FOLD = """
+SELECT CASE WHEN grouping(lk) = 0 THEN 'l' WHEN grouping(fk) = 0 THEN 'f'
+            WHEN grouping(wk) = 0 THEN 'w' WHEN grouping(xk) = 0 THEN 'x' ELSE 'o' END,
+       coalesce(lk, fk, wk, xk, ok), '', bucket, sum(n), sum(s)
+  FROM (
+    SELECT bucket, n, s,
+           CASE WHEN f_ok AND w_ok THEN l END AS lk,
+           CASE WHEN l_ok AND w_ok THEN f END AS fk,
+           CASE WHEN l_ok AND f_ok THEN w END AS wk,
+           CASE WHEN w_ok THEN l * 4 + f END AS xk,
+           CASE WHEN l_ok AND f_ok AND w_ok THEN 0 END AS ok
+      FROM (SELECT *, %(l)s::int[] IS NULL OR l = ANY(%(l)s) AS l_ok,
+                   %(f)s::int[] IS NULL OR f = ANY(%(f)s) AS f_ok,
+                   %(w)s::int[] IS NULL OR w = ANY(%(w)s) AS w_ok FROM here) AS k
+  ) AS keyed
+ GROUP BY GROUPING SETS ((lk, bucket), (fk, bucket), (wk, bucket), (xk, bucket), (ok, bucket))
+HAVING coalesce(lk, fk, wk, xk, ok) IS NOT NULL AND sum(n) <> 0
 """
+_HERE = """
+  SELECT facet_code / 16 AS l, facet_code / 4 %% 4 AS f, facet_code %% 4 AS w, bucket,
+         sum(n::int)::int AS n, sum(span::float8) AS s
+"""
+_LIVE_SQL = f"""
+WITH stale AS MATERIALIZED ({_STALE}),
+here AS MATERIALIZED ({_HERE} FROM (
+  SELECT facet_code, bucket, n, span FROM listings_livepaycount
+   WHERE country = %(place)s AND facet_code >= 0
+  UNION ALL SELECT facet_code, bucket, n, span FROM stale
+   WHERE country = %(place)s AND facet_code >= 0
+) AS cells GROUP BY facet_code, bucket)
+{_FOLD}
+UNION ALL
+SELECT 'c', 0, country, bucket, sum(n::int), sum(span::float8) FROM (
+  SELECT country, bucket, n, span FROM listings_livepaycount
+   WHERE %(countries)s AND country <> '' AND facet_code = ANY(%(codes)s)
+  UNION ALL SELECT country, bucket, n, span FROM stale
+   WHERE %(countries)s AND country <> '' AND facet_code = ANY(%(codes)s)
+) AS c GROUP BY 3, 4 HAVING sum(n) <> 0
+"""  # noqa: S608 - constant SQL
+_YEAR_SQL = f"""
+WITH here AS MATERIALIZED ({_HERE} FROM listings_monthpaycount
+   WHERE month >= %(month)s AND country = %(place)s AND facet_code >= 0
+   GROUP BY facet_code, bucket)
+{_FOLD}
+UNION ALL
+SELECT 'c', 0, country, bucket, sum(n::int), sum(span::float8)
+  FROM listings_monthpaycount
+ WHERE %(countries)s AND month >= %(month)s AND country <> ''
+   AND facet_code = ANY(%(codes)s)
+ GROUP BY 3, 4 HAVING sum(n) <> 0
+"""  # noqa: S608 - constant SQL
 
 
 def month_number(when) -> int:
@@ -165,25 +211,50 @@ def month_number(when) -> int:
     return when.year * 12 + when.month - 1
 
 
-def _cells(period: str, places: Iterable[str] | None = None) -> list[tuple]:
-    """(facet_code, place, bucket, n, span) rows of the period's counts."""
+def _positions(values, order: tuple[str, ...]) -> list[int] | None:
+    return [order.index(v) for v in values if v in order] or None
+
+
+def _chosen_codes(pay_slice: PaySlice) -> list[int]:
+    """The facet codes the slice's levels, functions and workplaces allow ([-1]: any)."""
+    if not (pay_slice.levels or pay_slice.functions or pay_slice.workplaces):
+        return [-1]
+    return [
+        li * 16 + fi * 4 + wi
+        for li, level in enumerate(LEVEL_ORDER)
+        if not pay_slice.levels or level in pay_slice.levels
+        for fi, function in enumerate(FUNCTION_ORDER)
+        if not pay_slice.functions or function in pay_slice.functions
+        for wi, workplace in enumerate(WORKPLACE_ORDER)
+        if not pay_slice.workplaces or workplace in pay_slice.workplaces
+    ]
+
+
+def _stats(pay_slice: PaySlice, *, countries: bool = True) -> dict[tuple, Stats]:
+    """{(kind, key, country): Stats} of every group of the page, from one statement:
+    "o" the slice, "l"/"f"/"w" per level/function/workplace position, "x" per
+    level * 4 + function, "c" per country (key 0)."""
     now = timezone.now()
-    place_filter, params = "", []
-    if places is not None:
-        place_filter = " WHERE country = ANY(%s)"
-        params = [list(places)]
+    params = {
+        "now": now,
+        "month": month_number(now) - 11,
+        "place": pay_slice.country,
+        "countries": countries,
+        "codes": _chosen_codes(pay_slice),
+        "l": _positions(pay_slice.levels, LEVEL_ORDER),
+        "f": _positions(pay_slice.functions, FUNCTION_ORDER),
+        "w": _positions(pay_slice.workplaces, WORKPLACE_ORDER),
+    }
+    sql = _YEAR_SQL if pay_slice.period == Period.YEAR else _LIVE_SQL
+    histograms: dict[tuple, _Histogram] = {}
     with connection.cursor() as cursor:
-        if period == Period.YEAR:
-            sql = _YEAR_SQL
-            args = [month_number(now) - 11]
-        else:
-            sql = _LIVE_SQL
-            args = [now, now]
-        cursor.execute(
-            f"SELECT * FROM ({sql}) AS c{place_filter}",  # noqa: S608 - constant SQL
-            [*args, *params],
-        )
-        return cursor.fetchall()
+        cursor.execute(sql, params)
+        for kind, key, country, bucket, n, span in cursor.fetchall():
+            histogram = histograms.get((kind, key, country))
+            if histogram is None:
+                histogram = histograms[(kind, key, country)] = _Histogram()
+            histogram.buckets[bucket] = [n, span]
+    return {k: h.stats() for k, h in histograms.items()}
 
 
 def pay_insights(
@@ -191,54 +262,33 @@ def pay_insights(
 ) -> Insights:
     """Statistics of the slice, and of each level, function, workplace and country
     next to it (each breakdown keeps the other choices and lets its own vary, as the
-    facets of /jobs/ do). Figures are in the reference currency until `converted`."""
-    levels, functions, workplaces = (
-        set(pay_slice.levels),
-        set(pay_slice.functions),
-        set(pay_slice.workplaces),
-    )
-    place = pay_slice.country
-    overall = _Histogram()
-    by_level = {k: _Histogram() for k in LEVEL_ORDER}
-    by_function = {k: _Histogram() for k in FUNCTION_ORDER}
-    by_workplace = {k: _Histogram() for k in WORKPLACE_ORDER}
-    by_country: dict[str, _Histogram] = {}
-    level_function = {(lv, fn): _Histogram() for lv in LEVEL_ORDER for fn in FUNCTION_ORDER}
-    parts = {}
-    for code, country, bucket, n, span in _cells(pay_slice.period):
-        n, span = int(n), int(span)
-        if code not in parts:
-            parts[code] = facet_parts(code)
-        level, function, workplace = parts[code]
-        ok_level = not levels or level in levels
-        ok_function = not functions or function in functions
-        ok_workplace = not workplaces or workplace in workplaces
-        if country == place:
-            if ok_function and ok_workplace:
-                by_level[level].add(bucket, n, span)
-            if ok_level and ok_workplace:
-                by_function[function].add(bucket, n, span)
-            if ok_level and ok_function:
-                by_workplace[workplace].add(bucket, n, span)
-                if ok_workplace:
-                    overall.add(bucket, n, span)
-            if ok_workplace:
-                level_function[(level, function)].add(bucket, n, span)
-        if country and ok_level and ok_function and ok_workplace:
-            by_country.setdefault(country, _Histogram()).add(bucket, n, span)
+    facets of /jobs/ do), converted to `currency` for showing."""
+    found = _stats(pay_slice)
+    none = Stats(count=0)
+
+    def of(kind: str, key: int, country: str = "") -> Stats:
+        return found.get((kind, key, country), none)
+
     countries = sorted(
-        ((code, h.stats()) for code, h in by_country.items()),
+        ((country, st) for (kind, _key, country), st in found.items() if kind == "c"),
         key=lambda item: (-item[1].count, item[0]),
     )
+    sl = pay_slice
     insights = Insights(
-        slice=pay_slice,
+        slice=sl,
         currency=currency,
-        overall=overall.stats(),
-        by_level=[Group(k, h.stats(), k in levels) for k, h in by_level.items()],
-        by_function=[Group(k, h.stats(), k in functions) for k, h in by_function.items()],
-        by_workplace=[Group(k, h.stats(), k in workplaces) for k, h in by_workplace.items()],
-        by_country=[Group(code, stats, code == place) for code, stats in countries],
-        level_function={key: h.stats() for key, h in level_function.items()},
+        overall=of("o", 0),
+        by_level=[Group(k, of("l", i), k in sl.levels) for i, k in enumerate(LEVEL_ORDER)],
+        by_function=[Group(k, of("f", i), k in sl.functions) for i, k in enumerate(FUNCTION_ORDER)],
+        by_workplace=[
+            Group(k, of("w", i), k in sl.workplaces) for i, k in enumerate(WORKPLACE_ORDER)
+        ],
+        by_country=[Group(code, st, code == sl.country) for code, st in countries],
+        level_function={
+            (lv, fn): of("x", li * 4 + fi)
+            for li, lv in enumerate(LEVEL_ORDER)
+            for fi, fn in enumerate(FUNCTION_ORDER)
+        },
     )
     return _converted(insights, currency, rates)
 
@@ -289,12 +339,12 @@ def pay_position(listing, *, rates: Rates | None = None) -> Position | None:
         return None
     remote = not listing.country
     place = "" if remote else listing.country.code
-    histogram = _Histogram()
-    for code, _country, bucket, n, span in _cells(Period.LIVE, places=[place]):
-        level, _function, workplace = facet_parts(code)
-        if level == listing.level and (not remote or workplace == "remote"):
-            histogram.add(bucket, int(n), int(span))
-    stats = histogram.stats()
+    here = PaySlice(
+        levels=(listing.level,), workplaces=("remote",) if remote else (), country=place
+    )
+    stats = _stats(here, countries=False).get(
+        ("l", LEVEL_ORDER.index(listing.level), ""), Stats(count=0)
+    )
     if stats.median is None:
         return None
     if pay.reference_min > stats.median:
@@ -324,7 +374,7 @@ def compact_pay_counts() -> int:
     """Fold the delta rows of both pay count tables; returns rows left. Month rows
     older than the window are dropped (the page never reads them)."""
     oldest = month_number(timezone.now() - timedelta(days=400))
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "WITH d AS (DELETE FROM listings_livepaycount RETURNING *) "
             "INSERT INTO listings_livepaycount (facet_code, country, bucket, n, span) "
@@ -332,6 +382,8 @@ def compact_pay_counts() -> int:
             "GROUP BY 1, 2, 3 HAVING sum(n) <> 0 OR sum(span) <> 0"
         )
         live = cursor.rowcount
+        # the month counts' rebuild (new rates) takes the same lock: see migration 0008
+        cursor.execute("LOCK TABLE listings_monthpaycount IN EXCLUSIVE MODE")
         cursor.execute(
             "WITH d AS (DELETE FROM listings_monthpaycount RETURNING *) "
             "INSERT INTO listings_monthpaycount (month, facet_code, country, bucket, n, span) "

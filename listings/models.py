@@ -570,8 +570,9 @@ class LivePayCount(models.Model):
 
     Kept by a trigger on the projection, as delta rows writers only insert (folded by
     `compact_pay_counts`). A posting counts once in country "" (everywhere) and once in
-    each country it is in (based there, or remote and open to applicants there), in the
-    bucket of its comparable midpoint (buckets 2 % wide, listings.insights); `span` sums
+    each country it is in (based there, or remote and open to applicants there), each
+    time under its facet code and under -1 (any), in the bucket of its comparable
+    midpoint (buckets 2 % wide, listings.insights); `span` sums
     (comparable min + max), so a bucket's mean midpoint is span / 2n.
     """
 
@@ -580,6 +581,11 @@ class LivePayCount(models.Model):
     bucket = models.SmallIntegerField()
     n = models.BigIntegerField()
     span = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["country", "facet_code", "bucket"], name="livepaycount_cell")
+        ]
 
     def __str__(self) -> str:
         return f"{self.facet_code}/{self.country or '*'}/{self.bucket}: {self.n:+d}"
@@ -599,6 +605,11 @@ class MonthPayCount(models.Model):
     bucket = models.SmallIntegerField()
     n = models.BigIntegerField()
     span = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "country", "facet_code"], name="monthpaycount_cell")
+        ]
 
     def __str__(self) -> str:
         return f"{self.month}:{self.facet_code}/{self.country or '*'}/{self.bucket}: {self.n:+d}"

@@ -105,7 +105,8 @@ class Rates:
     rate_date: date | None
 
     def to_reference(self, amount: int | None, currency: str) -> int | None:
-        """round(amount * in_reference), half away from zero: money_to_reference's result."""
+        """round(amount * in_reference), halves up (amounts are never negative): exactly
+        money_to_reference's result."""
         if amount is None or currency not in self.in_reference:
             return None
         scaled = int(self.in_reference[currency].scaleb(IN_REFERENCE_PLACES))

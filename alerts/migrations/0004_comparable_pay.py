@@ -26,6 +26,18 @@ BEGIN
   RETURN NULL;
 END
 $$;
+-- Alerts written while new rates are stored wait for them (as postings do, listings
+-- 0008): an alert's own trigger would otherwise give it the old rates' floor.
+CREATE OR REPLACE FUNCTION alerts_subscription_hold_writers() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  LOCK TABLE alerts_subscription IN SHARE ROW EXCLUSIVE MODE;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER alerts_subscription_hold_writers_trg
+BEFORE INSERT OR UPDATE OR DELETE ON money_exchangerate
+FOR EACH STATEMENT EXECUTE FUNCTION alerts_subscription_hold_writers();
 CREATE TRIGGER alerts_subscription_reprice_trg
 AFTER INSERT OR UPDATE ON money_exchangerate
 FOR EACH STATEMENT EXECUTE FUNCTION alerts_subscription_reprice();
@@ -33,6 +45,8 @@ FOR EACH STATEMENT EXECUTE FUNCTION alerts_subscription_reprice();
 UPDATE alerts_subscription SET salary_floor = -1;
 """
 BACKWARD = """
+DROP TRIGGER IF EXISTS alerts_subscription_hold_writers_trg ON money_exchangerate;
+DROP FUNCTION IF EXISTS alerts_subscription_hold_writers();
 DROP TRIGGER IF EXISTS alerts_subscription_reprice_trg ON money_exchangerate;
 DROP FUNCTION IF EXISTS alerts_subscription_reprice();
 DROP TRIGGER IF EXISTS alerts_subscription_floor_trg ON alerts_subscription;

@@ -70,6 +70,15 @@ RETURNS TABLE (place text) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   UNION SELECT $1 WHERE $1 <> ''
   UNION SELECT c FROM unnest($3) AS c WHERE $2 = 'remote'
 $$;
+-- The cells a posting counts in: each place, once under its level-function-workplace
+-- code and once under -1 (any code: what /salaries/ reads when no level, function or
+-- workplace is chosen).
+CREATE OR REPLACE FUNCTION listings_pay_cells(
+  facet_code smallint, country text, workplace text, applicants text[]
+) RETURNS TABLE (code smallint, place text) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT c.code, p.place
+    FROM listings_pay_places($2, $3, $4) AS p, (VALUES ($1), (-1::smallint)) AS c(code)
+$$;
 -- The bucket of a comparable midpoint, given as span = min + max (twice the midpoint).
 CREATE OR REPLACE FUNCTION listings_pay_bucket(span bigint) RETURNS smallint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -80,10 +89,12 @@ $$;
 
 def _live_cells(source: str, sign: int) -> str:
     return f"""
-      SELECT r.facet_code, p.place, listings_pay_bucket(r.pay_min + r.pay_max) AS bucket,
+      SELECT p.code AS facet_code, p.place,
+             listings_pay_bucket(r.pay_min + r.pay_max) AS bucket,
              {sign} AS sign, r.pay_min + r.pay_max AS span
         FROM {source} r,
-             LATERAL listings_pay_places(r.country, r.workplace, r.applicant_countries::text[]) p
+             LATERAL listings_pay_cells(
+               r.facet_code, r.country, r.workplace, r.applicant_countries::text[]) p
        WHERE r.pay_min IS NOT NULL AND r.pay_max IS NOT NULL"""
 
 
@@ -128,8 +139,8 @@ _MONTH = (
 def _month_cells(source: str, sign: int) -> str:
     """Each advertised posting of `source` (published now or once, with a stated pay)."""
     return f"""
-      SELECT c.month, c.facet_code, p.place, listings_pay_bucket(c.lo + c.hi) AS bucket,
-             {sign} AS sign, c.lo + c.hi AS span
+      SELECT c.month, p.code AS facet_code, p.place,
+             listings_pay_bucket(c.lo + c.hi) AS bucket, {sign} AS sign, c.lo + c.hi AS span
         FROM (SELECT {_MONTH} AS month, {_P.FACET_CODE} AS facet_code,
                      money_to_reference(n.pay_min_annual, n.currency) AS lo,
                      money_to_reference(n.pay_max_annual, n.currency) AS hi,
@@ -137,7 +148,8 @@ def _month_cells(source: str, sign: int) -> str:
                 FROM {source} n
                WHERE n.status IN ('published', 'closed') AND n.date_posted IS NOT NULL
                  AND n.pay_max_annual IS NOT NULL) c,
-             LATERAL listings_pay_places(c.country, c.workplace, c.applicant_countries::text[]) p
+             LATERAL listings_pay_cells(
+               c.facet_code, c.country, c.workplace, c.applicant_countries::text[]) p
        WHERE c.lo IS NOT NULL AND c.hi IS NOT NULL"""
 
 
@@ -172,8 +184,11 @@ CREATE TRIGGER listings_monthpaycount_delete_trg AFTER DELETE ON listings_listin
 REFERENCING OLD TABLE AS old_rows
 FOR EACH STATEMENT EXECUTE FUNCTION listings_monthpaycount_delta();
 
+-- Under a lock compact_pay_counts takes too: a fold committed during the rebuild would
+-- otherwise stay beside the rebuilt rows (counted twice).
 CREATE OR REPLACE FUNCTION listings_monthpaycount_rebuild() RETURNS void
 LANGUAGE sql AS $$
+  LOCK TABLE listings_monthpaycount IN EXCLUSIVE MODE;
   DELETE FROM listings_monthpaycount;
   {_month_insert(_month_cells("listings_listing", 1))}
 $$;
@@ -204,6 +219,20 @@ BEGIN
   RETURN NULL;
 END
 $$;
+-- Before new rates are written, postings wait: a posting written meanwhile would
+-- otherwise be priced at the old rates by its own trigger, after the reprice passed it.
+-- Postings written before the lock are committed by then, and repriced below. Reads
+-- never wait; two rate writes queue one behind the other.
+CREATE OR REPLACE FUNCTION listings_pay_hold_writers() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  LOCK TABLE listings_listing IN SHARE ROW EXCLUSIVE MODE;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER listings_pay_hold_writers_trg
+BEFORE INSERT OR UPDATE OR DELETE ON money_exchangerate
+FOR EACH STATEMENT EXECUTE FUNCTION listings_pay_hold_writers();
 CREATE TRIGGER listings_pay_reprice_insert_trg AFTER INSERT ON money_exchangerate
 REFERENCING NEW TABLE AS new_rows
 FOR EACH STATEMENT EXECUTE FUNCTION listings_pay_reprice();
@@ -232,6 +261,8 @@ ANALYZE listings_searchentry;
 BACKWARD = (
     OLD_REFRESH
     + """
+DROP TRIGGER IF EXISTS listings_pay_hold_writers_trg ON money_exchangerate;
+DROP FUNCTION IF EXISTS listings_pay_hold_writers();
 DROP TRIGGER IF EXISTS listings_pay_reprice_insert_trg ON money_exchangerate;
 DROP TRIGGER IF EXISTS listings_pay_reprice_update_trg ON money_exchangerate;
 DROP FUNCTION IF EXISTS listings_pay_reprice();
@@ -245,6 +276,7 @@ DROP TRIGGER IF EXISTS listings_livepaycount_update_trg ON listings_searchentry;
 DROP TRIGGER IF EXISTS listings_livepaycount_delete_trg ON listings_searchentry;
 DROP FUNCTION IF EXISTS listings_livepaycount_delta();
 DROP FUNCTION IF EXISTS listings_pay_bucket(bigint);
+DROP FUNCTION IF EXISTS listings_pay_cells(smallint, text, text, text[]);
 DROP FUNCTION IF EXISTS listings_pay_places(text, text, text[]);
 """
 )
@@ -272,6 +304,13 @@ class Migration(migrations.Migration):
                 ("n", models.BigIntegerField()),
                 ("span", models.BigIntegerField()),
             ],
+            options={
+                "indexes": [
+                    models.Index(
+                        fields=["country", "facet_code", "bucket"], name="livepaycount_cell"
+                    )
+                ]
+            },
         ),
         migrations.CreateModel(
             name="MonthPayCount",
@@ -289,6 +328,13 @@ class Migration(migrations.Migration):
                 ("n", models.BigIntegerField()),
                 ("span", models.BigIntegerField()),
             ],
+            options={
+                "indexes": [
+                    models.Index(
+                        fields=["month", "country", "facet_code"], name="monthpaycount_cell"
+                    )
+                ]
+            },
         ),
         migrations.RemoveIndex(
             model_name="listing",
