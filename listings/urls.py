@@ -1,6 +1,6 @@
 from django.urls import path
 
-from listings import feeds, search_views, views
+from listings import feeds, salary_views, search_views, views
 
 app_name = "listings"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("jobs/feed/atom/", feeds.ListingsAtomFeed(), name="feed-atom"),
     path("jobs/<slug:slug>/", views.listing_detail, name="detail"),
     path("companies/<slug:slug>/", views.company_detail, name="company"),
+    path("salaries/", salary_views.salaries, name="salaries"),
 ]

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import logging
+
 from django.core.paginator import Paginator
+from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from listings.choices import Level, Status
+from listings.insights import Position, pay_position
 from listings.models import Company, Industry, Listing, SearchEntry
+from listings.pay import round_figure
 from listings.search import in_order, live_counts
 
 HOME_NEWEST = 10
 COMPANY_PAGE_SIZE = 20
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -63,6 +72,7 @@ def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "has_ended": not is_open and not preview,
             "noindex": not is_open,
             "industries": industries,
+            "pay_position": _pay_position(listing),
         },
     )
     if preview:
@@ -71,6 +81,23 @@ def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not is_open:
         response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _pay_position(listing: Listing) -> Position | None:
+    """Where the posting's range sits in its slice (the median rounded as /salaries/
+    shows it); None, and a log line, if insights fail: the page never breaks for them."""
+    # In a transaction (ATOMIC_REQUESTS, tests) a failed query would spoil the rest of
+    # the request: a savepoint keeps it to this call. In autocommit it cannot spoil it.
+    guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    try:
+        with guard:
+            position = pay_position(listing)
+    except Exception:
+        logger.exception("Pay position of listing %s could not be computed", listing.pk)
+        return None
+    if position is None:
+        return None
+    return dataclasses.replace(position, median=round_figure(position.median))
 
 
 def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
