@@ -1,11 +1,12 @@
 """Pay insights (/salaries/): the distribution of advertised pay per slice.
 
 The numbers come from maintained counts, not from reading postings: LivePayCount
-(live postings, kept from the search projection) and MonthPayCount (every posting
-advertised, by month first posted), both per (level-function-workplace code, place,
-pay bucket), with the sum of each bucket's midpoints (migration 0008). A page reads a
-few thousand small rows whatever the number of postings, and every figure is
-recomputed from them on each request.
+(live postings, kept from the search projection) and YearPayCount (every posting
+advertised in the last 12 months: MonthPayCount summed over the window, rolled on as
+months pass), both per (level-function-workplace code or -1 for any, place, pay
+bucket), with the sum of each bucket's midpoints (migration 0008). A page reads a few
+thousand small rows whatever the number of postings, folded by the database in one
+statement, and every figure is recomputed from them on each request.
 
 Statistics are PostgreSQL's `percentile_cont` over the postings' comparable midpoints
 ((min + max) / 2 in the reference currency, listings.pay), with each posting's
@@ -174,35 +175,36 @@ _HERE = """
   SELECT facet_code / 16 AS l, facet_code / 4 %% 4 AS f, facet_code %% 4 AS w, bucket,
          sum(n::int)::int AS n, sum(span::float8) AS s
 """
-_LIVE_SQL = f"""
-WITH stale AS MATERIALIZED ({_STALE}),
+# Months the year counts still hold though they left the window (the roll, every few
+# minutes, has not run yet since the month changed): taken off at read time.
+_LATE = """
+  SELECT facet_code, country, bucket, -n AS n, -span AS span FROM listings_monthpaycount
+   WHERE month >= (SELECT first_month FROM listings_paywindow) AND month < %(month)s
+"""
+
+
+def _counts_sql(table: str, correction: str) -> str:
+    return f"""
+WITH fix AS MATERIALIZED ({correction}),
 here AS MATERIALIZED ({_HERE} FROM (
-  SELECT facet_code, bucket, n, span FROM listings_livepaycount
+  SELECT facet_code, bucket, n, span FROM {table}
    WHERE country = %(place)s AND facet_code >= 0
-  UNION ALL SELECT facet_code, bucket, n, span FROM stale
+  UNION ALL SELECT facet_code, bucket, n, span FROM fix
    WHERE country = %(place)s AND facet_code >= 0
 ) AS cells GROUP BY facet_code, bucket)
 {_FOLD}
 UNION ALL
 SELECT 'c', 0, country, bucket, sum(n::int), sum(span::float8) FROM (
-  SELECT country, bucket, n, span FROM listings_livepaycount
+  SELECT country, bucket, n, span FROM {table}
    WHERE %(countries)s AND country <> '' AND facet_code = ANY(%(codes)s)
-  UNION ALL SELECT country, bucket, n, span FROM stale
+  UNION ALL SELECT country, bucket, n, span FROM fix
    WHERE %(countries)s AND country <> '' AND facet_code = ANY(%(codes)s)
 ) AS c GROUP BY 3, 4 HAVING sum(n) <> 0
 """  # noqa: S608 - constant SQL
-_YEAR_SQL = f"""
-WITH here AS MATERIALIZED ({_HERE} FROM listings_monthpaycount
-   WHERE month >= %(month)s AND country = %(place)s AND facet_code >= 0
-   GROUP BY facet_code, bucket)
-{_FOLD}
-UNION ALL
-SELECT 'c', 0, country, bucket, sum(n::int), sum(span::float8)
-  FROM listings_monthpaycount
- WHERE %(countries)s AND month >= %(month)s AND country <> ''
-   AND facet_code = ANY(%(codes)s)
- GROUP BY 3, 4 HAVING sum(n) <> 0
-"""  # noqa: S608 - constant SQL
+
+
+_LIVE_SQL = _counts_sql("listings_livepaycount", _STALE)
+_YEAR_SQL = _counts_sql("listings_yearpaycount", _LATE)
 
 
 def month_number(when) -> int:
@@ -237,7 +239,7 @@ def _stats(pay_slice: PaySlice, *, countries: bool = True) -> dict[tuple, Stats]
     now = timezone.now()
     params = {
         "now": now,
-        "month": month_number(now) - 11,
+        "month": month_number(now) - 11,  # the year window's first month
         "place": pay_slice.country,
         "countries": countries,
         "codes": _chosen_codes(pay_slice),
@@ -370,6 +372,15 @@ def pay_position(listing, *, rates: Rates | None = None) -> Position | None:
     )
 
 
+def roll_pay_year(now=None) -> int:
+    """Move the year counts' window on to the 11 months before this one; returns how
+    many months left it (0 when it is current)."""
+    target = month_number(now or timezone.now()) - 11
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT listings_pay_year_roll(%s::smallint)", [target])
+        return cursor.fetchone()[0]
+
+
 def compact_pay_counts() -> int:
     """Fold the delta rows of both pay count tables; returns rows left. Month rows
     older than the window are dropped (the page never reads them)."""
@@ -382,8 +393,16 @@ def compact_pay_counts() -> int:
             "GROUP BY 1, 2, 3 HAVING sum(n) <> 0 OR sum(span) <> 0"
         )
         live = cursor.rowcount
-        # the month counts' rebuild (new rates) takes the same lock: see migration 0008
+        # the month counts' rebuild (new rates) and the year's roll take the same lock:
+        # see migration 0008
         cursor.execute("LOCK TABLE listings_monthpaycount IN EXCLUSIVE MODE")
+        cursor.execute(
+            "WITH d AS (DELETE FROM listings_yearpaycount RETURNING *) "
+            "INSERT INTO listings_yearpaycount (facet_code, country, bucket, n, span) "
+            "SELECT facet_code, country, bucket, sum(n), sum(span) FROM d "
+            "GROUP BY 1, 2, 3 HAVING sum(n) <> 0 OR sum(span) <> 0"
+        )
+        live += cursor.rowcount
         cursor.execute(
             "WITH d AS (DELETE FROM listings_monthpaycount RETURNING *) "
             "INSERT INTO listings_monthpaycount (month, facet_code, country, bucket, n, span) "

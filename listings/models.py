@@ -615,6 +615,26 @@ class MonthPayCount(models.Model):
         return f"{self.month}:{self.facet_code}/{self.country or '*'}/{self.bucket}: {self.n:+d}"
 
 
+class YearPayCount(models.Model):
+    """MonthPayCount summed over the months of the last year (the first month in
+    listings_paywindow), so /salaries/ reads one row per cell: kept by the same trigger,
+    rebuilt with it, and rolled on as months leave the window (listings.insights)."""
+
+    facet_code = models.SmallIntegerField()
+    country = models.CharField(max_length=2)
+    bucket = models.SmallIntegerField()
+    n = models.BigIntegerField()
+    span = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["country", "facet_code", "bucket"], name="yearpaycount_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet_code}/{self.country or '*'}/{self.bucket}: {self.n:+d}"
+
+
 class SearchCount(models.Model):
     """Live-posting counts per facet option, kept by a trigger on the projection (0006).
 

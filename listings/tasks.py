@@ -24,12 +24,13 @@ def send_expiry_reminders(days: int = EXPIRY_REMINDER_DAYS) -> int:
 def maintain_search() -> dict:
     """Prune expired postings from the search projection and fold its count deltas
     (facet counts and pay counts)."""
-    from listings.insights import compact_pay_counts
+    from listings.insights import compact_pay_counts, roll_pay_year
     from listings.search import compact_search_counts, prune_search_entries
 
     pruned = prune_search_entries()
     return {
         "pruned": pruned,
+        "months_rolled": roll_pay_year(),
         "count_rows": compact_search_counts(),
         "pay_rows": compact_pay_counts(),
     }

@@ -154,10 +154,18 @@ def _month_cells(source: str, sign: int) -> str:
 
 
 def _month_insert(cells: str) -> str:
+    """The month deltas of `cells`, and the same for the months in the year window."""
     return f"""
-    INSERT INTO listings_monthpaycount (month, facet_code, country, bucket, n, span)
-    SELECT month, facet_code, place, bucket, sum(sign), sum(sign * span) FROM ({cells}) AS d
-     GROUP BY 1, 2, 3, 4 HAVING sum(sign) <> 0 OR sum(sign * span) <> 0;"""
+    WITH m AS (
+      INSERT INTO listings_monthpaycount (month, facet_code, country, bucket, n, span)
+      SELECT month, facet_code, place, bucket, sum(sign), sum(sign * span)
+        FROM ({cells}) AS d
+       GROUP BY 1, 2, 3, 4 HAVING sum(sign) <> 0 OR sum(sign * span) <> 0
+      RETURNING month, facet_code, country, bucket, n, span)
+    INSERT INTO listings_yearpaycount (facet_code, country, bucket, n, span)
+    SELECT facet_code, country, bucket, sum(n), sum(span) FROM m
+     WHERE month >= (SELECT first_month FROM listings_paywindow)
+     GROUP BY 1, 2, 3 HAVING sum(n) <> 0 OR sum(span) <> 0;"""
 
 
 MONTH_TRIGGER = f"""
@@ -190,7 +198,29 @@ CREATE OR REPLACE FUNCTION listings_monthpaycount_rebuild() RETURNS void
 LANGUAGE sql AS $$
   LOCK TABLE listings_monthpaycount IN EXCLUSIVE MODE;
   DELETE FROM listings_monthpaycount;
+  DELETE FROM listings_yearpaycount;
   {_month_insert(_month_cells("listings_listing", 1))}
+$$;
+
+-- The year window moves on (listings.insights.roll_pay_year): the months that left it
+-- leave the year counts, under the lock every month delta waits on.
+CREATE OR REPLACE FUNCTION listings_pay_year_roll(target smallint) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+  first smallint;
+BEGIN
+  LOCK TABLE listings_monthpaycount IN EXCLUSIVE MODE;
+  SELECT first_month INTO first FROM listings_paywindow FOR UPDATE;
+  IF target <= first THEN
+    RETURN 0;
+  END IF;
+  INSERT INTO listings_yearpaycount (facet_code, country, bucket, n, span)
+  SELECT facet_code, country, bucket, -sum(n), -sum(span) FROM listings_monthpaycount
+   WHERE month >= first AND month < target
+   GROUP BY 1, 2, 3 HAVING sum(n) <> 0 OR sum(span) <> 0;
+  UPDATE listings_paywindow SET first_month = target;
+  RETURN target - first;
+END
 $$;
 """
 
@@ -241,7 +271,19 @@ REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
 FOR EACH STATEMENT EXECUTE FUNCTION listings_pay_reprice();
 """
 
-FORWARD = NEW_REFRESH + PAY_FUNCTIONS + LIVE_TRIGGER + MONTH_TRIGGER + REPRICE
+# The first month (year * 12 + month - 1, UTC) of the year counts: the 11 months before
+# this one (listings.insights.month_number).
+WINDOW = """
+CREATE TABLE listings_paywindow (
+  id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+  first_month smallint NOT NULL
+);
+INSERT INTO listings_paywindow (first_month)
+SELECT (extract(year FROM now() AT TIME ZONE 'UTC') * 12
+        + extract(month FROM now() AT TIME ZONE 'UTC') - 1 - 11)::smallint;
+"""
+
+FORWARD = NEW_REFRESH + PAY_FUNCTIONS + WINDOW + LIVE_TRIGGER + MONTH_TRIGGER + REPRICE
 
 # Entries made before: their pay columns from the postings (the count trigger sees no
 # change; the live counts start from the filled projection).
@@ -271,6 +313,8 @@ DROP TRIGGER IF EXISTS listings_monthpaycount_update_trg ON listings_listing;
 DROP TRIGGER IF EXISTS listings_monthpaycount_delete_trg ON listings_listing;
 DROP FUNCTION IF EXISTS listings_monthpaycount_delta();
 DROP FUNCTION IF EXISTS listings_monthpaycount_rebuild();
+DROP FUNCTION IF EXISTS listings_pay_year_roll(smallint);
+DROP TABLE IF EXISTS listings_paywindow;
 DROP TRIGGER IF EXISTS listings_livepaycount_insert_trg ON listings_searchentry;
 DROP TRIGGER IF EXISTS listings_livepaycount_update_trg ON listings_searchentry;
 DROP TRIGGER IF EXISTS listings_livepaycount_delete_trg ON listings_searchentry;
@@ -332,6 +376,29 @@ class Migration(migrations.Migration):
                 "indexes": [
                     models.Index(
                         fields=["month", "country", "facet_code"], name="monthpaycount_cell"
+                    )
+                ]
+            },
+        ),
+        migrations.CreateModel(
+            name="YearPayCount",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("facet_code", models.SmallIntegerField()),
+                ("country", models.CharField(max_length=2)),
+                ("bucket", models.SmallIntegerField()),
+                ("n", models.BigIntegerField()),
+                ("span", models.BigIntegerField()),
+            ],
+            options={
+                "indexes": [
+                    models.Index(
+                        fields=["country", "facet_code", "bucket"], name="yearpaycount_cell"
                     )
                 ]
             },
