@@ -94,46 +94,31 @@ class Insights:
     level_function: dict[tuple[str, str], Stats] = field(default_factory=dict)
 
 
-class _Histogram:
-    """Postings per pay bucket: count and sum of (min + max)."""
-
-    __slots__ = ("buckets",)
-
-    def __init__(self) -> None:
-        self.buckets: dict[int, list] = {}
-
-    def add(self, bucket: int, n: int, span: float) -> None:
-        cell = self.buckets.get(bucket)
-        if cell is None:
-            self.buckets[bucket] = [n, span]
-        else:
-            cell[0] += n
-            cell[1] += span
-
-    def stats(self) -> Stats:
-        """percentile_cont of the midpoints, a bucket's midpoints taken as their mean."""
-        cells = sorted((b, n, span) for b, (n, span) in self.buckets.items() if n > 0)
-        total = sum(n for _, n, _ in cells)
-        if total < SMALL_SLICE:
-            return Stats(count=total)
-        bounds, means, seen = [], [], 0
-        for _bucket, n, span in cells:
+def _quartiles(counts: list[int], spans: list[float]) -> Stats:
+    """percentile_cont of the midpoints, given per bucket (in bucket order) their count
+    and the sum of their (min + max): a bucket's midpoints are taken as their mean."""
+    bounds, means, seen = [], [], 0
+    for n, span in zip(counts, spans, strict=True):
+        if n > 0:
             seen += n
             bounds.append(seen)
             means.append(span / (2 * n))
-        figures = []
-        position = 0
-        for q in QUARTILES:  # linear between the two nearest ranks, as percentile_cont
-            h = q * (total - 1)
-            low = int(h)
-            while bounds[position] <= low:
-                position += 1
-            value = means[position]
-            if h > low:
-                upper = position if low + 1 < bounds[position] else position + 1
-                value += (h - low) * (means[upper] - value)
-            figures.append(round(value))
-        return Stats(count=total, q1=figures[0], median=figures[1], q3=figures[2])
+    total = seen
+    if total < SMALL_SLICE:
+        return Stats(count=total)
+    figures = []
+    position = 0
+    for q in QUARTILES:  # linear between the two nearest ranks, as percentile_cont
+        h = q * (total - 1)
+        low = int(h)
+        while bounds[position] <= low:
+            position += 1
+        value = means[position]
+        if h > low:
+            upper = position if low + 1 < bounds[position] else position + 1
+            value += (h - low) * (means[upper] - value)
+        figures.append(round(value))
+    return Stats(count=total, q1=figures[0], median=figures[1], q3=figures[2])
 
 
 # The period's cells: the maintained counts (for live postings less the entries the
@@ -247,16 +232,19 @@ def _stats(pay_slice: PaySlice, *, countries: bool = True) -> dict[tuple, Stats]
         "f": _positions(pay_slice.functions, FUNCTION_ORDER),
         "w": _positions(pay_slice.workplaces, WORKPLACE_ORDER),
     }
-    sql = _YEAR_SQL if pay_slice.period == Period.YEAR else _LIVE_SQL
-    histograms: dict[tuple, _Histogram] = {}
+    groups = _YEAR_SQL if pay_slice.period == Period.YEAR else _LIVE_SQL
+    # one row per group, its buckets as arrays (parsed in C, not row by row in Python)
+    sql = (
+        "SELECT kind, key, country, array_agg(n ORDER BY bucket), "  # noqa: S608
+        f"array_agg(s ORDER BY bucket) FROM ({groups}) AS g(kind, key, country, bucket, n, s) "
+        "GROUP BY 1, 2, 3"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for kind, key, country, bucket, n, span in cursor.fetchall():
-            histogram = histograms.get((kind, key, country))
-            if histogram is None:
-                histogram = histograms[(kind, key, country)] = _Histogram()
-            histogram.buckets[bucket] = [n, span]
-    return {k: h.stats() for k, h in histograms.items()}
+        return {
+            (kind, key, country): _quartiles(counts, spans)
+            for kind, key, country, counts, spans in cursor.fetchall()
+        }
 
 
 def pay_insights(
