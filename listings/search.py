@@ -180,8 +180,10 @@ def _has_criteria(filterset: ListingFilter) -> bool:
 
 def _count_plan(filterset: ListingFilter) -> dict[str, str]:
     # Words are matched through the GIN bitmap, never by reading each row's vector
-    # (the plan the planner picks for common words, at 20x the cost).
-    return {**PLAN_GIN, **PARALLEL} if filterset.query_text else PARALLEL
+    # (the plan the planner picks for common words, at 20x the cost). Without words
+    # the pass reads every match, so never row by row through an index (salary_min's
+    # index scan of 70,000 entries took 150 ms where the parallel scan takes 35).
+    return {**PLAN_GIN, **PARALLEL} if filterset.query_text else {**PLAN_SCAN, **PARALLEL}
 
 
 def count_search(filterset: ListingFilter, industries=None) -> Counts:
