@@ -232,19 +232,20 @@ def _stats(pay_slice: PaySlice, *, countries: bool = True) -> dict[tuple, Stats]
         "f": _positions(pay_slice.functions, FUNCTION_ORDER),
         "w": _positions(pay_slice.workplaces, WORKPLACE_ORDER),
     }
-    groups = _YEAR_SQL if pay_slice.period == Period.YEAR else _LIVE_SQL
-    # one row per group, its buckets as arrays (parsed in C, not row by row in Python)
-    sql = (
-        "SELECT kind, key, country, array_agg(n ORDER BY bucket), "  # noqa: S608
-        f"array_agg(s ORDER BY bucket) FROM ({groups}) AS g(kind, key, country, bucket, n, s) "
-        "GROUP BY 1, 2, 3"
-    )
+    sql = _YEAR_SQL if pay_slice.period == Period.YEAR else _LIVE_SQL
+    groups: dict[tuple, list] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {
-            (kind, key, country): _quartiles(counts, spans)
-            for kind, key, country, counts, spans in cursor.fetchall()
-        }
+        for kind, key, country, bucket, n, span in cursor.fetchall():
+            group = groups.get((kind, key, country))
+            if group is None:
+                group = groups[(kind, key, country)] = []
+            group.append((bucket, n, span))
+    stats = {}
+    for name, cells in groups.items():
+        cells.sort()  # by bucket (each bucket once per group)
+        stats[name] = _quartiles([n for _, n, _ in cells], [span for _, _, span in cells])
+    return stats
 
 
 def pay_insights(

@@ -584,7 +584,9 @@ class LivePayCount(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["country", "facet_code", "bucket"], name="livepaycount_cell")
+            models.Index(fields=["country", "facet_code", "bucket"], name="livepaycount_cell"),
+            # the country breakdown: the chosen codes (or -1, any) across every country
+            models.Index(fields=["facet_code", "country", "bucket"], name="livepaycount_code"),
         ]
 
     def __str__(self) -> str:
@@ -628,7 +630,9 @@ class YearPayCount(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["country", "facet_code", "bucket"], name="yearpaycount_cell")
+            models.Index(fields=["country", "facet_code", "bucket"], name="yearpaycount_cell"),
+            # the country breakdown: the chosen codes (or -1, any) across every country
+            models.Index(fields=["facet_code", "country", "bucket"], name="yearpaycount_code"),
         ]
 
     def __str__(self) -> str:

@@ -352,7 +352,10 @@ class Migration(migrations.Migration):
                 "indexes": [
                     models.Index(
                         fields=["country", "facet_code", "bucket"], name="livepaycount_cell"
-                    )
+                    ),
+                    models.Index(
+                        fields=["facet_code", "country", "bucket"], name="livepaycount_code"
+                    ),
                 ]
             },
         ),
@@ -399,7 +402,10 @@ class Migration(migrations.Migration):
                 "indexes": [
                     models.Index(
                         fields=["country", "facet_code", "bucket"], name="yearpaycount_cell"
-                    )
+                    ),
+                    models.Index(
+                        fields=["facet_code", "country", "bucket"], name="yearpaycount_code"
+                    ),
                 ]
             },
         ),
