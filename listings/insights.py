@@ -23,7 +23,7 @@ from datetime import UTC, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from listings.search_codes import FUNCTION_ORDER, LEVEL_ORDER, WORKPLACE_ORDER
+from listings.search_codes import FUNCTION_ORDER, LEVEL_ORDER, WORKPLACE_ORDER, facet_code
 from money.currencies import REFERENCE
 from money.rates import Rates, current_rates
 
@@ -207,12 +207,12 @@ def _chosen_codes(pay_slice: PaySlice) -> list[int]:
     if not (pay_slice.levels or pay_slice.functions or pay_slice.workplaces):
         return [-1]
     return [
-        li * 16 + fi * 4 + wi
-        for li, level in enumerate(LEVEL_ORDER)
+        facet_code(level, function, workplace)
+        for level in LEVEL_ORDER
         if not pay_slice.levels or level in pay_slice.levels
-        for fi, function in enumerate(FUNCTION_ORDER)
+        for function in FUNCTION_ORDER
         if not pay_slice.functions or function in pay_slice.functions
-        for wi, workplace in enumerate(WORKPLACE_ORDER)
+        for workplace in WORKPLACE_ORDER
         if not pay_slice.workplaces or workplace in pay_slice.workplaces
     ]
 
@@ -370,33 +370,32 @@ def roll_pay_year(now=None) -> int:
         return cursor.fetchone()[0]
 
 
+# Fold a count table's delta rows into one row per cell (the month counts add month).
+_FOLD_CELLS = """
+WITH d AS (DELETE FROM {table} RETURNING *)
+INSERT INTO {table} ({extra}facet_code, country, bucket, n, span)
+SELECT {extra}facet_code, country, bucket, sum(n), sum(span) FROM d {where}
+GROUP BY {extra}facet_code, country, bucket HAVING sum(n) <> 0 OR sum(span) <> 0
+"""
+
+
 def compact_pay_counts() -> int:
-    """Fold the delta rows of both pay count tables; returns rows left. Month rows
+    """Fold the delta rows of the three pay count tables; returns rows left. Month rows
     older than the window are dropped (the page never reads them)."""
     oldest = month_number(timezone.now() - timedelta(days=400))
+    left = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "WITH d AS (DELETE FROM listings_livepaycount RETURNING *) "
-            "INSERT INTO listings_livepaycount (facet_code, country, bucket, n, span) "
-            "SELECT facet_code, country, bucket, sum(n), sum(span) FROM d "
-            "GROUP BY 1, 2, 3 HAVING sum(n) <> 0 OR sum(span) <> 0"
-        )
-        live = cursor.rowcount
+        cursor.execute(_FOLD_CELLS.format(table="listings_livepaycount", extra="", where=""))
+        left += cursor.rowcount
         # the month counts' rebuild (new rates) and the year's roll take the same lock:
         # see migration 0008
         cursor.execute("LOCK TABLE listings_monthpaycount IN EXCLUSIVE MODE")
+        cursor.execute(_FOLD_CELLS.format(table="listings_yearpaycount", extra="", where=""))
+        left += cursor.rowcount
         cursor.execute(
-            "WITH d AS (DELETE FROM listings_yearpaycount RETURNING *) "
-            "INSERT INTO listings_yearpaycount (facet_code, country, bucket, n, span) "
-            "SELECT facet_code, country, bucket, sum(n), sum(span) FROM d "
-            "GROUP BY 1, 2, 3 HAVING sum(n) <> 0 OR sum(span) <> 0"
-        )
-        live += cursor.rowcount
-        cursor.execute(
-            "WITH d AS (DELETE FROM listings_monthpaycount RETURNING *) "
-            "INSERT INTO listings_monthpaycount (month, facet_code, country, bucket, n, span) "
-            "SELECT month, facet_code, country, bucket, sum(n), sum(span) FROM d "
-            "WHERE month >= %s GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 OR sum(span) <> 0",
+            _FOLD_CELLS.format(
+                table="listings_monthpaycount", extra="month, ", where="WHERE month >= %s"
+            ),
             [oldest],
         )
-        return live + cursor.rowcount
+        return left + cursor.rowcount

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django_countries import countries
 from django_countries.fields import CountryField
@@ -367,14 +368,12 @@ class Listing(models.Model):
             )
         return f"{self.currency} {amount} {self.get_salary_period_display()}"
 
-    @property
+    @cached_property
     def pay(self):
         """Its pay as stated and as it compares (listings.pay), read once per instance."""
-        if "_pay" not in self.__dict__:
-            from listings.pay import pay_of
+        from listings.pay import pay_of
 
-            self.__dict__["_pay"] = pay_of(self)
-        return self.__dict__["_pay"]
+        return pay_of(self)
 
     @property
     def requires_in_app_apply(self) -> bool:
@@ -565,22 +564,33 @@ class SearchEntry(models.Model):
         return f"search entry of posting {self.listing_id}"
 
 
-class LivePayCount(models.Model):
-    """How many live postings pay about each amount, per slice, for /salaries/ (0008).
-
-    Kept by a trigger on the projection, as delta rows writers only insert (folded by
-    `compact_pay_counts`). A posting counts once in country "" (everywhere) and once in
-    each country it is in (based there, or remote and open to applicants there), each
-    time under its facet code and under -1 (any), in the bucket of its comparable
-    midpoint (buckets 2 % wide, listings.insights); `span` sums
-    (comparable min + max), so a bucket's mean midpoint is span / 2n.
-    """
+class PayCells(models.Model):
+    """A pay count's cell: postings of one level-function-workplace code (-1: any) in one
+    place ("": everywhere) whose comparable midpoint falls in one 2 % bucket, and the
+    sum of their (comparable min + max), so a bucket's mean midpoint is span / 2n.
+    Delta rows: writers only insert, `compact_pay_counts` folds them."""
 
     facet_code = models.SmallIntegerField()
     country = models.CharField(max_length=2)
     bucket = models.SmallIntegerField()
     n = models.BigIntegerField()
     span = models.BigIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.facet_code}/{self.country or '*'}/{self.bucket}: {self.n:+d}"
+
+
+class LivePayCount(PayCells):
+    """How many live postings pay about each amount, per slice, for /salaries/ (0008).
+
+    Kept by a trigger on the projection. A posting counts once in country "" and once
+    in each country it is in (based there, or remote and open to applicants there),
+    each time under its facet code and under -1, in the bucket of its comparable
+    midpoint (listings.insights).
+    """
 
     class Meta:
         indexes = [
@@ -589,24 +599,16 @@ class LivePayCount(models.Model):
             models.Index(fields=["facet_code", "country", "bucket"], name="livepaycount_code"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.facet_code}/{self.country or '*'}/{self.bucket}: {self.n:+d}"
 
-
-class MonthPayCount(models.Model):
+class MonthPayCount(PayCells):
     """The same counts for every posting advertised (published, now or since closed),
-    by the month it was first posted: the last 12 months on /salaries/ (0008).
+    by the month it was first posted (0008).
 
     Kept by a trigger on listings_listing; rebuilt when exchange rates change.
     `month` is year * 12 + month - 1 of date_posted (UTC).
     """
 
     month = models.SmallIntegerField()
-    facet_code = models.SmallIntegerField()
-    country = models.CharField(max_length=2)
-    bucket = models.SmallIntegerField()
-    n = models.BigIntegerField()
-    span = models.BigIntegerField()
 
     class Meta:
         indexes = [
@@ -614,29 +616,19 @@ class MonthPayCount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.month}:{self.facet_code}/{self.country or '*'}/{self.bucket}: {self.n:+d}"
+        return f"{self.month}:{super().__str__()}"
 
 
-class YearPayCount(models.Model):
+class YearPayCount(PayCells):
     """MonthPayCount summed over the months of the last year (the first month in
     listings_paywindow), so /salaries/ reads one row per cell: kept by the same trigger,
     rebuilt with it, and rolled on as months leave the window (listings.insights)."""
 
-    facet_code = models.SmallIntegerField()
-    country = models.CharField(max_length=2)
-    bucket = models.SmallIntegerField()
-    n = models.BigIntegerField()
-    span = models.BigIntegerField()
-
     class Meta:
         indexes = [
             models.Index(fields=["country", "facet_code", "bucket"], name="yearpaycount_cell"),
-            # the country breakdown: the chosen codes (or -1, any) across every country
             models.Index(fields=["facet_code", "country", "bucket"], name="yearpaycount_code"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.facet_code}/{self.country or '*'}/{self.bucket}: {self.n:+d}"
 
 
 class SearchCount(models.Model):

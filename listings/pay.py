@@ -25,7 +25,6 @@ from django.db.models import Case, F, Func, Value, When
 from django.db.models.functions import Cast, Coalesce
 
 from listings.choices import ANNUAL_FACTOR
-from money.currencies import REFERENCE
 from money.rates import Rates, current_rates
 
 
@@ -54,11 +53,6 @@ class ToReference(Func):
         super().__init__(Cast(amount, models.BigIntegerField()), currency, **extra)
 
 
-def annual_bounds(listing) -> tuple[int | None, int | None]:
-    """The posting's annual range in its own currency (its generated columns)."""
-    return listing.pay_min_annual, listing.pay_max_annual
-
-
 @dataclass(frozen=True)
 class Pay:
     """What a posting pays, as it states it and as it compares."""
@@ -66,18 +60,12 @@ class Pay:
     currency: str
     annual_min: int | None
     annual_max: int | None
-    reference_min: int | None  # in money.currencies.REFERENCE
+    reference_min: int | None  # in money.currencies.REFERENCE (USD)
     reference_max: int | None
 
     @property
     def known(self) -> bool:
         return self.reference_max is not None
-
-    @property
-    def reference_mid(self) -> int | None:
-        if self.reference_min is None or self.reference_max is None:
-            return None
-        return (self.reference_min + self.reference_max) // 2
 
     def reaches(self, floor_reference: int | None) -> bool:
         """Whether the range reaches a minimum already in the reference currency."""
@@ -114,7 +102,7 @@ def round_figure(amount: int) -> int:
 def pay_of(listing, rates: Rates | None = None) -> Pay:
     """The posting's pay: annual range from its columns, converted as SQL converts it."""
     rates = rates or current_rates()
-    low, high = annual_bounds(listing)
+    low, high = listing.pay_min_annual, listing.pay_max_annual
     return Pay(
         currency=listing.currency,
         annual_min=low,
@@ -130,7 +118,6 @@ def floor_reference(amount: int | None, currency: str, rates: Rates | None = Non
 
 
 __all__ = [
-    "REFERENCE",
     "Pay",
     "ToReference",
     "annual_pay_expression",

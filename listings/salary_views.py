@@ -14,8 +14,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries
 
 from listings.charts import Chart, Row, pay_chart
@@ -31,7 +29,7 @@ from listings.insights import (
     pay_insights,
 )
 from listings.pay import round_figure
-from listings.search_views import candidate_profile, with_profile_currency
+from listings.search_views import candidate_profile, country_option_tags, with_profile_currency
 from money.currencies import REFERENCE, Currency
 from money.rates import current_rates
 
@@ -188,7 +186,7 @@ def salaries(request: HttpRequest) -> HttpResponse:
         "slice_words": slice_words(asked.pay_slice),
         "currency": currency,
         "currency_choices": Currency.choices,
-        "country_options": country_options(asked.pay_slice.country),
+        "country_options": country_option_tags({asked.pay_slice.country}),
         "period_links": period_links(asked.pay_slice, currency),
         "is_year": asked.pay_slice.period == Period.YEAR,
         "overall": figures(insights.overall, currency),
@@ -356,24 +354,6 @@ def period_links(pay_slice: PaySlice, currency: str) -> list[dict]:
             {"label": label, "url": "?" + urlencode(pairs), "current": value == pay_slice.period}
         )
     return links
-
-
-def country_options(chosen: str) -> SafeString:
-    """<option>s of the country list, built once (250 of them)."""
-    return mark_safe(  # noqa: S308 - codes and names are escaped in _country_option_html
-        "".join(
-            html.replace(">", " selected>", 1) if code == chosen else html
-            for code, html in _country_option_html()
-        )
-    )
-
-
-@lru_cache(maxsize=1)
-def _country_option_html() -> tuple[tuple[str, str], ...]:
-    return tuple(
-        (code, format_html('<option value="{}">{}</option>', code, name))
-        for code, name in countries
-    )
 
 
 @lru_cache(maxsize=1)

@@ -29,6 +29,15 @@ FUNCTION_ORDER = ("customer_service", "customer_experience", "customer_success",
 WORKPLACE_ORDER = ("onsite", "hybrid", "remote")
 
 
+def facet_code(level: str, function: str, workplace: str) -> int:
+    """The facet code of a (level, function, workplace)."""
+    return (
+        LEVEL_ORDER.index(level) * 16
+        + FUNCTION_ORDER.index(function) * 4
+        + WORKPLACE_ORDER.index(workplace)
+    )
+
+
 def facet_parts(code: int) -> tuple[str, str, str]:
     """(level, function, workplace) of a facet code."""
     return LEVEL_ORDER[code // 16], FUNCTION_ORDER[(code // 4) % 4], WORKPLACE_ORDER[code % 4]

@@ -124,8 +124,12 @@ def chip_label(filterset: ListingFilter, name: str, value: str) -> str:
 
 
 def country_options(filterset: ListingFilter) -> SafeString:
-    """The <option>s of the country list, built without a template loop (250 of them)."""
-    chosen = set(filterset.cleaned.get("country", []))
+    """The <option>s of the /jobs/ country list, its chosen countries selected."""
+    return country_option_tags(set(filterset.cleaned.get("country", [])))
+
+
+def country_option_tags(chosen: set[str]) -> SafeString:
+    """The <option>s of a country list, built without a template loop (250 of them)."""
     return mark_safe(  # noqa: S308 - codes and names are escaped once, in _country_option_html
         "".join(
             html.replace(">", " selected>", 1) if code in chosen else html

@@ -118,12 +118,6 @@ class Rates:
             return None
         return int((Decimal(int(amount)) / self.in_reference[currency]).to_integral_value())
 
-    def convert(self, amount: int | None, source: str, target: str) -> int | None:
-        """About how much `amount` in `source` is in `target` (for showing)."""
-        if source == target:
-            return amount
-        return self.from_reference(self.to_reference(amount, source), target)
-
 
 _CACHE: dict = {"at": -1e9, "rates": None}
 CACHE_SECONDS = 60

@@ -15,16 +15,8 @@ from django.db import connection
 
 from listings.insights import month_number
 from listings.models import Listing, SearchEntry
-from listings.search_codes import FUNCTION_ORDER, LEVEL_ORDER, WORKPLACE_ORDER
+from listings.search_codes import facet_code
 from tests.pay.conftest import table_in_reference, to_usd
-
-
-def facet_code(level: str, function: str, workplace: str) -> int:
-    return (
-        LEVEL_ORDER.index(level) * 16
-        + FUNCTION_ORDER.index(function) * 4
-        + WORKPLACE_ORDER.index(workplace)
-    )
 
 
 def places(country: str, workplace: str, applicant_countries) -> set[str]:
