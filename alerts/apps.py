@@ -7,8 +7,11 @@ class AlertsConfig(AppConfig):
     verbose_name = "Job alerts"
 
     def ready(self) -> None:
-        from alerts import services, signals  # noqa: F401 - connects the receivers
+        from alerts import services, signals, stats  # noqa: F401 - connects the receivers
+        from listings.stats import register_daily_source
         from outbox import kinds
+
+        register_daily_source("alert_emails", stats.alert_emails_on)
 
         kinds.register(
             kinds.Kind.ALERT,

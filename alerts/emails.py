@@ -37,7 +37,8 @@ def posting_summary(listing: Listing, pay_currency: str = "") -> dict:
         salary = f"{salary} ({approx})"
     return {
         "title": listing.title,
-        "company": listing.company.name,
+        # listing.hirer: a confidential search shows its descriptor, never the client
+        "company": listing.hirer.byline,
         "level": listing.get_level_display(),
         "function": listing.get_function_display(),
         "where": listing.location_display,
@@ -53,7 +54,7 @@ def subject_for(subscription: Subscription, listings: list[Listing]) -> str:
     if subscription.frequency == Frequency.INSTANT:
         if count == 1:
             only = listings[0]
-            return _one_line(f"New role: {only.title} at {only.company.name}")
+            return _one_line(f"New role: {only.title} at {only.hirer.name}")
         return _one_line(f"{count} new roles for “{subscription.name}”")
     period = "daily" if subscription.frequency == Frequency.DAILY else "weekly"
     noun = "role" if count == 1 else "roles"

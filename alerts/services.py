@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from alerts import matching
 from alerts.models import DIGEST_PERIOD, Delivery, Frequency, Kind, MatchJob, Status, Subscription
 from listings.models import Listing
+from listings.throttle import rate_limit_hit
 from outbox.kinds import BULK_PRIORITY
 from outbox.kinds import Kind as EmailKind
 from outbox.models import Email
@@ -99,26 +99,6 @@ def verified_email(user) -> str | None:
         .first()
     )
     return address
-
-
-def rate_limit_hit(*, key: str, limit: int, window: int) -> bool:
-    """Count one request against `key`; True while within `limit` per `window` seconds.
-
-    Counts live in the shared cache (Redis), so every web process sees them. If the
-    cache is unreachable the request is let through: an outage must not stop sign-ups.
-    """
-    try:
-        if cache.add(key, 1, window):
-            return True
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, window)
-            count = 1
-    except Exception:
-        logger.exception("rate-limit cache unavailable")
-        return True
-    return count <= limit
 
 
 def _email_key(email: str) -> str:

@@ -7,7 +7,12 @@ class CandidatesConfig(AppConfig):
     verbose_name = "Candidates"
 
     def ready(self) -> None:
+        from candidates import stats
+        from listings.stats import register_daily_source
         from outbox import kinds
+
+        register_daily_source("applications", stats.applications_on)
+        register_daily_source("saves", stats.saves_on)
 
         # verification and password-reset links are secrets: erased once sent
         kinds.register(kinds.Kind.ACCOUNT, sensitive=True)

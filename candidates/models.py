@@ -230,6 +230,8 @@ class SavedPosting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "listing"], name="saved_posting_once")
         ]
+        # the daily posting figures (candidates.stats) count one day's saves
+        indexes = [models.Index(fields=["created_at"], name="saved_posting_created")]
 
     def __str__(self) -> str:
         return f"{self.user} saved {self.listing_id}"
@@ -281,6 +283,8 @@ class Application(models.Model):
         ]
         indexes = [
             models.Index(fields=["listing", "status"], name="application_listing_status"),
+            # the daily posting figures (candidates.stats) count one day's applications
+            models.Index(fields=["created_at"], name="application_created"),
             models.Index(
                 fields=["created_at"],
                 name="application_unnotified",

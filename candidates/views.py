@@ -247,7 +247,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Your application to {listing.company.name} is sent. You can follow it here.",
+                f"Your application to {listing.hirer.byline} is sent. You can follow it here.",
             )
             return redirect(application)
     return render(

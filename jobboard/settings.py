@@ -225,6 +225,12 @@ CELERY_BEAT_SCHEDULE["listings-maintain-search"] = {
     "task": "listings.maintain_search",
     "schedule": 600.0,
 }
+# Posting figures: Redis counts and the apps' tables into PostingDay (yesterday and
+# today each time, so a day's last minutes land after midnight UTC).
+CELERY_BEAT_SCHEDULE["listings-fold-posting-stats"] = {
+    "task": "listings.fold_posting_stats",
+    "schedule": 900.0,
+}
 # Job alerts (alerts/tasks.py): the sweeper re-enqueues whatever is due and unsent, so
 # a lost task, a dead worker or a broker restart delays an alert but never loses it.
 CELERY_BEAT_SCHEDULE["alerts-sweep"] = {"task": "alerts.sweep", "schedule": 60.0}
@@ -269,6 +275,11 @@ ALERTS_SUBSCRIBE_LIMIT_PER_IP = (_typed("ALERTS_SUBSCRIBE_LIMIT_PER_IP", int, 10
 ALERTS_SUBSCRIBE_LIMIT_PER_EMAIL = (_typed("ALERTS_SUBSCRIBE_LIMIT_PER_EMAIL", int, 3), 86400)
 if ALERTS_SWEEP_GRACE_SECONDS < 0:
     raise ImproperlyConfigured("ALERTS_SWEEP_GRACE_SECONDS must be ≥ 0.")
+
+# Team invitations (listings/team.py): how long a link works, and how many a company's
+# lead recruiters may send in 24 hours (operators are not limited).
+TEAM_INVITATION_VALID_DAYS = 7
+TEAM_INVITATIONS_PER_DAY = _typed("TEAM_INVITATIONS_PER_DAY", int, 20)
 
 # --------------------------------------------------------------------------- outbox
 

@@ -18,19 +18,31 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from listings.choices import Status
-from listings.forms import ListingAdminForm
-from listings.models import Company, Industry, Listing, Recruiter
-from listings.services import listing_publish, recruiter_link
+from listings import admin_stats
+from listings.admin_team import RecruiterTeamActions
+from listings.choices import ModerationAction, ReportStatus, Status
+from listings.forms import ListingAdminForm, ModerationReasonForm
+from listings.models import Company, Industry, Listing, ModerationEvent, Recruiter, Report
+from listings.services import (
+    listing_publish,
+    listing_return,
+    listing_submit,
+    listing_unpublish,
+    may_publish,
+    recruiter_link,
+    reports_dismiss,
+)
 
 admin.site.site_header = "CX Leaders admin"
 admin.site.site_title = "CX Leaders admin"
 admin.site.index_title = "Postings and companies"
+admin.site.index_template = "admin/board_index.html"
 
 EXPIRING_SOON_DAYS = 7
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -68,6 +80,19 @@ def owns(request: HttpRequest, company_id: int | None) -> bool:
 # --------------------------------------------------------------------------- filters
 
 
+class ReportedFilter(admin.SimpleListFilter):
+    title = "reports"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("open", "With open reports")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(open_reports__gt=0)
+        return queryset
+
+
 class ExpiryFilter(admin.SimpleListFilter):
     title = "expiry"
     parameter_name = "expiry"
@@ -91,12 +116,22 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 @dataclass(frozen=True)
 class Transition:
-    """One lifecycle step offered as an admin action and as a button on the form."""
+    """One lifecycle step offered as an admin action and as a button on the form.
+
+    `allowed`: whether this user may take the step at all (publishing and moderation);
+    `needs_reason`: the button opens a page asking the operator for the recruiter's reason.
+    """
 
     name: str
     label: str
     applies: Callable[[Listing], bool]
     needs_add: bool = False
+    allowed: Callable[[HttpRequest, Listing], bool] = lambda request, obj: True
+    needs_reason: bool = False
+
+
+def _operator_only(request: HttpRequest, obj: Listing) -> bool:
+    return is_operator(request)
 
 
 TRANSITIONS = [
@@ -105,6 +140,27 @@ TRANSITIONS = [
         "publish",
         "Publish",
         lambda obj: obj.status != Status.PUBLISHED or obj.is_expired,
+        allowed=lambda request, obj: may_publish(request.user, obj),
+    ),
+    Transition(
+        "return",
+        "Return with a reason",
+        lambda obj: obj.status == Status.REVIEW,
+        allowed=_operator_only,
+        needs_reason=True,
+    ),
+    Transition(
+        "unpublish",
+        "Unpublish with a reason",
+        lambda obj: obj.status == Status.PUBLISHED,
+        allowed=_operator_only,
+        needs_reason=True,
+    ),
+    Transition(
+        "dismiss",
+        "Dismiss reports",
+        lambda obj: getattr(obj, "open_reports", 0) > 0,
+        allowed=_operator_only,
     ),
     Transition(
         "extend",
@@ -142,7 +198,7 @@ class ListingAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     save_on_top = False
-    readonly_fields = ["status_summary", "date_posted", "created_by"]
+    readonly_fields = ["status_summary", "date_posted", "created_by", "moderation_history"]
     actions = [
         "submit_for_review",
         "publish_selected",
@@ -152,6 +208,22 @@ class ListingAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         ("Role", {"fields": ["title", "company", "level", "function", "employment_type"]}),
+        (
+            "Who is hiring",
+            {
+                "fields": [
+                    "posted_by",
+                    "client_name",
+                    ("client_website", "client_logo_url"),
+                    "confidential",
+                    "client_descriptor",
+                    ("hiring_contact_name", "hiring_contact_title"),
+                ],
+                "description": "A search firm posting for a client names the client here. "
+                "A confidential search shows the descriptor instead: the client's name, "
+                "website and logo appear on no public page, feed, email or search result.",
+            },
+        ),
         (
             "Scope",
             {
@@ -196,7 +268,15 @@ class ListingAdmin(admin.ModelAdmin):
         ("Description", {"fields": ["description"]}),
         (
             "Publication",
-            {"fields": ["status_summary", "date_posted", "valid_through", "created_by"]},
+            {
+                "fields": [
+                    "status_summary",
+                    "date_posted",
+                    "valid_through",
+                    "created_by",
+                    "moderation_history",
+                ]
+            },
         ),
     ]
 
@@ -206,7 +286,7 @@ class ListingAdmin(admin.ModelAdmin):
     # ------------------------------------------------------------------ rows
 
     def get_queryset(self, request):
-        return super().get_queryset(request).for_recruiter(request.user)
+        return super().get_queryset(request).for_recruiter(request.user).with_open_reports()
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
@@ -227,13 +307,13 @@ class ListingAdmin(admin.ModelAdmin):
     def get_list_display(self, request):
         # a recruiter's postings are all their own company's: no column needed
         if is_operator(request):
-            return self.list_display
+            return [*self.list_display, "open_reports_count"]
         return [name for name in self.list_display if name != "company"]
 
     def get_list_filter(self, request):
         filters = ["status", "level"]
         if is_operator(request):
-            filters.append(("company", admin.RelatedOnlyFieldListFilter))
+            filters += [("company", admin.RelatedOnlyFieldListFilter), ReportedFilter]
         return [*filters, "workplace", ExpiryFilter]
 
     def get_autocomplete_fields(self, request):
@@ -264,7 +344,41 @@ class ListingAdmin(admin.ModelAdmin):
     def status_label(self, obj: Listing) -> str:
         if obj.is_expired:
             return "Expired"
+        if obj.returned_reason:
+            return (
+                "Unpublished"
+                if obj.moderation_action == ModerationAction.UNPUBLISHED
+                else "Returned"
+            )
         return obj.get_status_display()
+
+    @admin.display(description="open reports", ordering="open_reports")
+    def open_reports_count(self, obj: Listing) -> int:
+        return obj.open_reports
+
+    @admin.display(description="moderation")
+    def moderation_history(self, obj: Listing) -> str:
+        if obj.pk is None:
+            return "-"
+        events = list(obj.moderation.select_related("actor")[:20])
+        if not events:
+            return "No moderation steps yet."
+        return format_html(
+            '<ol class="moderation-history">{}</ol>',
+            format_html_join(
+                "",
+                "<li><strong>{}</strong> by {} on {}{}</li>",
+                (
+                    (
+                        event.get_action_display(),
+                        event.actor.get_username() if event.actor else "the system",
+                        f"{timezone.localtime(event.at):%d %b %Y %H:%M}",
+                        format_html(": “{}”", event.reason) if event.reason else "",
+                    )
+                    for event in events
+                ),
+            ),
+        )
 
     @admin.display(description="posted", ordering="date_posted")
     def posted(self, obj: Listing) -> str:
@@ -286,7 +400,14 @@ class ListingAdmin(admin.ModelAdmin):
         if obj.status == Status.CLOSED and obj.closed_at:
             return f"Closed on {obj.closed_at:{when}}."
         if obj.status == Status.REVIEW:
-            return "In review: not public yet."
+            return "In review: the board's operators publish it or return it to you."
+        if obj.returned_reason:
+            what = (
+                "Unpublished by the board's operators"
+                if obj.moderation_action == ModerationAction.UNPUBLISHED
+                else "Returned by the board's operators"
+            )
+            return f"{what}: “{obj.returned_reason}” Make the changes, then submit it for review."
         return f"{obj.get_status_display()}: not public yet."
 
     def public_url(self, obj: Listing) -> str | None:
@@ -306,35 +427,68 @@ class ListingAdmin(admin.ModelAdmin):
                 {
                     "name": t.name,
                     "label": t.label,
-                    "url": reverse("admin:listings_listing_transition", args=[obj.pk, t.name]),
+                    "url": reverse(
+                        "admin:listings_listing_moderate"
+                        if t.needs_reason
+                        else "admin:listings_listing_transition",
+                        args=[obj.pk, t.name],
+                    ),
+                    "needs_reason": t.needs_reason,
                 }
                 for t in TRANSITIONS
                 if can_change
                 and t.applies(obj)
+                and t.allowed(request, obj)
                 and (not t.needs_add or self.has_add_permission(request))
             ]
+            extra_context["listing_returned"] = bool(obj.returned_reason)
             extra_context["listing_public_url"] = self.public_url(obj)
             extra_context["listing_is_live"] = obj.is_live
             extra_context["listing_status_summary"] = self.status_summary(obj)
+            extra_context["listing_figures"] = (
+                admin_stats.posting_figures(request, obj) if obj.date_posted else None
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["show_save_and_publish"] = context.get("has_change_permission", True) and (
-            obj is None or TRANSITIONS_BY_NAME["publish"].applies(obj)
+        can_save = context.get("has_change_permission", True)
+        if obj is None:
+            company = recruiter_company(request)
+            publishable = is_operator(request) or (company is not None and company.trusted)
+        else:
+            publishable = TRANSITIONS_BY_NAME["publish"].applies(obj) and may_publish(
+                request.user, obj
+            )
+        context["show_save_and_publish"] = can_save and publishable
+        context["show_save_and_submit"] = (
+            can_save and not publishable and (obj is None or obj.status == Status.DRAFT)
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
-        if "_saveandpublish" in request.POST:
-            self.publish_one(request, obj)
+        if "_saveandpublish" in request.POST or "_saveandsubmit" in request.POST:
+            self._save_and_step(request, obj)
             return HttpResponseRedirect(self.change_url(obj))
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        if "_saveandpublish" in request.POST:
-            self.publish_one(request, obj)
+        if "_saveandpublish" in request.POST or "_saveandsubmit" in request.POST:
+            self._save_and_step(request, obj)
             return HttpResponseRedirect(self.change_url(obj))
         return super().response_change(request, obj)
+
+    def _save_and_step(self, request, obj: Listing) -> None:
+        name = "publish" if "_saveandpublish" in request.POST else "submit"
+        transition = TRANSITIONS_BY_NAME[name]
+        if not transition.allowed(request, obj):
+            self.message_user(
+                request,
+                f"“{obj.title}” was saved. Your company's postings are published by the "
+                "board's operators: submit it for review.",
+                messages.WARNING,
+            )
+            return
+        self.apply_transition(request, transition, obj)
 
     def change_url(self, obj: Listing) -> str:
         return reverse("admin:listings_listing_change", args=[obj.pk])
@@ -346,6 +500,12 @@ class ListingAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.transition_view),
                 name="listings_listing_transition",
             ),
+            path(
+                "<path:object_id>/moderate/<str:name>/",
+                self.admin_site.admin_view(self.reason_view),
+                name="listings_listing_moderate",
+            ),
+            *admin_stats.figure_urls(self),
             *super().get_urls(),
         ]
 
@@ -361,9 +521,57 @@ class ListingAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if transition.needs_add and not self.has_add_permission(request):
             raise PermissionDenied
+        if not transition.allowed(request, obj):
+            raise PermissionDenied
+        if transition.needs_reason:
+            return HttpResponseRedirect(
+                reverse("admin:listings_listing_moderate", args=[obj.pk, transition.name])
+            )
         result = self.apply_transition(request, transition, obj)
         target = result if isinstance(result, Listing) else obj
         return HttpResponseRedirect(self.change_url(target))
+
+    def reason_view(self, request: HttpRequest, object_id: str, name: str) -> HttpResponse:
+        """Return or unpublish: a page asking for the reason the recruiter will read."""
+        transition = TRANSITIONS_BY_NAME.get(name)
+        obj = self.get_object(request, unquote(object_id))
+        if transition is None or not transition.needs_reason or obj is None:
+            raise Http404("No such posting.")
+        if not (self.has_change_permission(request, obj) and transition.allowed(request, obj)):
+            raise PermissionDenied
+        if not transition.applies(obj):
+            self.message_user(
+                request,
+                f"“{obj.title}” is {self.status_label(obj).lower()}: "
+                f"“{transition.label}” does not apply.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(self.change_url(obj))
+        form = ModerationReasonForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            step = listing_return if name == "return" else listing_unpublish
+            step(listing=obj, by=request.user, reason=reason)
+            done = "returned to its recruiters" if name == "return" else "unpublished"
+            self.log_change(request, obj, f"{done.capitalize()}: {reason}")
+            self.message_user(request, f"“{obj.title}” was {done}.", messages.SUCCESS)
+            return HttpResponseRedirect(self.change_url(obj))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{transition.label}: {obj.title}",
+            "opts": self.opts,
+            "original": obj,
+            "transition": transition,
+            "form": form,
+            "open_reports": obj.reports.filter(status=ReportStatus.OPEN)[:50],
+            "change_url": self.change_url(obj),
+        }
+        return TemplateResponse(
+            request,
+            "admin/listings/listing/moderation_reason.html",
+            context,
+            status=400 if request.method == "POST" else 200,
+        )
 
     def apply_transition(self, request, transition: Transition, obj: Listing):
         """Run one step on one posting and tell the user; returns the copy for "duplicate"."""
@@ -375,12 +583,23 @@ class ListingAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
             return None
+        if not transition.allowed(request, obj):
+            self.message_user(
+                request,
+                f"“{obj.title}”: “{transition.label}” is for the board's operators.",
+                messages.WARNING,
+            )
+            return None
         if transition.name == "publish":
             return self.publish_one(request, obj)
         if transition.name == "submit":
-            obj.submit_for_review(by=request.user)
+            listing_submit(listing=obj, by=request.user)
             self.log_change(request, obj, "Submitted for review.")
             self.message_user(request, f"“{obj.title}” was submitted for review.")
+        elif transition.name == "dismiss":
+            closed = reports_dismiss(listing=obj, by=request.user)
+            self.log_change(request, obj, f"Dismissed {closed} report(s).")
+            self.message_user(request, f"{closed} report(s) on “{obj.title}” dismissed.")
         elif transition.name == "close":
             obj.close(by=request.user)
             self.log_change(request, obj, "Closed.")
@@ -401,6 +620,9 @@ class ListingAdmin(admin.ModelAdmin):
     def publish_one(self, request, obj: Listing) -> bool:
         try:
             listing_publish(listing=obj, by=request.user)
+        except PermissionDenied as exc:
+            self.message_user(request, f"“{obj.title}”: {exc}", messages.ERROR)
+            return False
         except ValidationError as exc:
             obj.refresh_from_db()
             self.message_user(
@@ -539,10 +761,10 @@ class OperatorOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recruiter)
-class RecruiterAdmin(OperatorOnlyAdmin):
+class RecruiterAdmin(RecruiterTeamActions, OperatorOnlyAdmin):
     """Link a user to the company they post for; they become staff in the Recruiters group."""
 
-    list_display = ["user", "email", "company", "created_at"]
+    list_display = ["user", "email", "company", "is_lead", "created_at"]
     list_select_related = ["user", "company"]
     search_fields = ["user__username", "user__email", "company__name"]
     autocomplete_fields = ["user", "company"]
@@ -561,3 +783,98 @@ class IndustryAdmin(OperatorOnlyAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+# --------------------------------------------------------------------------- moderation
+
+
+@admin.register(Report)
+class ReportAdmin(OperatorOnlyAdmin):
+    """The operators' queue of visitors' reports, with how many each posting has open."""
+
+    list_display = [
+        "listing_link",
+        "reason",
+        "short_note",
+        "created_at",
+        "status",
+        "on_posting",
+        "act",
+    ]
+    list_filter = ["status", "reason"]
+    list_select_related = ["listing", "listing__company"]
+    search_fields = ["listing__title", "listing__company__name", "note"]
+    ordering = ["-created_at", "-id"]
+    readonly_fields = [
+        "listing",
+        "reason",
+        "note",
+        "created_at",
+        "status",
+        "handled_by",
+        "handled_at",
+    ]
+    actions = ["dismiss_selected"]
+
+    def has_add_permission(self, request):
+        return False  # reports come from visitors
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_open_on_posting()
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue: open reports unless another status is chosen.
+        if "status__exact" not in request.GET and not request.GET.get("_changelist_filters"):
+            query = request.GET.copy()
+            query["status__exact"] = ReportStatus.OPEN
+            request.GET = query
+            request.META["QUERY_STRING"] = query.urlencode()
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="posting", ordering="listing__title")
+    def listing_link(self, obj: Report) -> str:
+        url = reverse("admin:listings_listing_change", args=[obj.listing_id])
+        return format_html('<a href="{}">{}</a> ({})', url, obj.listing.title, obj.listing.company)
+
+    @admin.display(description="note")
+    def short_note(self, obj: Report) -> str:
+        return obj.note if len(obj.note) <= 80 else obj.note[:79] + "…"
+
+    @admin.display(description="open on this posting", ordering="open_on_posting")
+    def on_posting(self, obj: Report) -> int:
+        return obj.open_on_posting
+
+    @admin.display(description="")
+    def act(self, obj: Report) -> str:
+        if obj.status != ReportStatus.OPEN or obj.listing.status != Status.PUBLISHED:
+            return ""
+        url = reverse("admin:listings_listing_moderate", args=[obj.listing_id, "unpublish"])
+        return format_html('<a href="{}">Unpublish with a reason…</a>', url)
+
+    @admin.action(description="Dismiss all open reports on these reports' postings")
+    def dismiss_selected(self, request, queryset):
+        listings = Listing.objects.filter(
+            pk__in=queryset.filter(status=ReportStatus.OPEN).values("listing")
+        )
+        closed = sum(reports_dismiss(listing=listing, by=request.user) for listing in listings)
+        self.message_user(request, f"{closed} open report(s) dismissed.")
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(OperatorOnlyAdmin):
+    """Every moderation step, who took it and when: a record, never edited."""
+
+    list_display = ["at", "action", "listing", "actor", "reason"]
+    list_filter = ["action"]
+    list_select_related = ["listing", "listing__company", "actor"]
+    search_fields = ["listing__title", "reason", "actor__username"]
+    ordering = ["-at", "-id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -12,3 +12,8 @@ class ListingsConfig(AppConfig):
         from listings import signals
 
         post_migrate.connect(signals.sync_site_from_settings, sender=self)
+
+        from outbox import kinds
+
+        # an invitation's body carries its link's secret: erased once sent or given up
+        kinds.register(kinds.Kind.INVITATION, sensitive=True)

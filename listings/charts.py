@@ -23,7 +23,7 @@ import contextlib
 import hashlib
 import math
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -297,26 +297,25 @@ def _css(uuid: str, v: Variant) -> str:
     )
 
 
-def _tag(element) -> str:
+def svg_tag(element) -> str:
+    """An SVG element's tag without its namespace ("" for a comment)."""
     tag = element.tag if isinstance(element.tag, str) else ""
     return tag.rpartition("}")[2]
 
 
-def _clean(root, prefix: str, title: str, marks: dict[str, str]) -> None:
-    """Strict-CSP and accessible: no script, no style attribute, no tooltips; a
-    labelled image whose style element takes the nonce."""
-    # pygal's own elements nobody sees without its script: tooltips, value descs,
-    # per-guide titles, the invisible offset bars, comments
+def make_strict(root, *, drop: Callable[[object], bool] = lambda child: False) -> None:
+    """What a strict CSP needs of pygal's SVG, in place: no script, no style attribute,
+    no tooltips (they need the script), no per-guide titles or value descs, no comments;
+    `drop(child)` names more elements to remove."""
     for parent in list(root.iter()):
         for child in list(parent):
-            tag = _tag(child)
+            tag = svg_tag(child)
             if (
                 not isinstance(child.tag, str)  # a comment
-                or tag == "script"
+                or tag in ("script", "desc")
                 or (tag == "title" and parent is not root)
-                or tag == "desc"
                 or "tooltip-overlay" in child.get("class", "")
-                or "serie-0" in child.get("class", "").split()
+                or drop(child)
             ):
                 parent.remove(child)
     for element in root.iter():
@@ -324,28 +323,48 @@ def _clean(root, prefix: str, title: str, marks: dict[str, str]) -> None:
         classes = element.get("class", "")
         if "tooltip-trigger" in classes:
             element.set("class", classes.replace(" tooltip-trigger", ""))
-        if _tag(element) == "text" and (element.text or "") in marks:
+
+
+def label_image(root, *, prefix: str, title: str, desc: str, css_class: str, nonce: str) -> None:
+    """Make the SVG a labelled image (its title and a description, role="img"), its
+    <style> elements carrying `nonce`."""
+    for style in (e for e in root.iter() if svg_tag(e) == "style"):
+        style.attrib.pop("type", None)
+        if nonce:
+            style.set("nonce", nonce)
+    svg_title = next(child for child in root if svg_tag(child) == "title")  # pygal adds it
+    svg_title.text = title
+    svg_title.set("id", f"{prefix}-title")
+    described = etree.Element(svg_title.tag.replace("title", "desc"), id=f"{prefix}-desc")
+    described.text = desc
+    root.insert(list(root).index(svg_title) + 1, described)
+    root.set("role", "img")
+    root.set("aria-labelledby", f"{prefix}-title {prefix}-desc")
+    root.set("class", f"{root.get('class', '')} {css_class}".strip())
+    root.set("focusable", "false")
+
+
+def _clean(root, prefix: str, title: str, marks: dict[str, str]) -> None:
+    """Strict-CSP and accessible (make_strict, label_image); the invisible offset bars
+    go too, and the labels of the visitor's groups are marked."""
+    make_strict(root, drop=lambda child: "serie-0" in child.get("class", "").split())
+    for element in root.iter():
+        if svg_tag(element) == "text" and (element.text or "") in marks:
+            classes = element.get("class", "")
             element.set("class", f"{classes} {marks[element.text]}".strip())
     # bars pygal drew for groups without figures (zero width)
     for parent in list(root.iter()):
         for child in list(parent):
             if "bar" in child.get("class", "").split():
-                rect = next((r for r in child if _tag(r) == "rect"), None)
+                rect = next((r for r in child if svg_tag(r) == "rect"), None)
                 if rect is None or float(rect.get("width") or 0) <= 0:
                     parent.remove(child)
-    for style in (e for e in root.iter() if _tag(e) == "style"):
-        style.attrib.pop("type", None)
-        style.set("nonce", _NONCE_SLOT)
-    svg_title = next(child for child in root if _tag(child) == "title")  # pygal always adds it
-    svg_title.text = title
-    svg_title.set("id", f"{prefix}-title")
-    desc = etree.Element(svg_title.tag.replace("title", "desc"), id=f"{prefix}-desc")
-    desc.text = (
-        "Each bar runs from the lower to the upper quartile of advertised pay, "
-        "split at the median. The table after the chart gives the figures."
+    label_image(
+        root,
+        prefix=prefix,
+        title=title,
+        desc="Each bar runs from the lower to the upper quartile of advertised pay, "
+        "split at the median. The table after the chart gives the figures.",
+        css_class="pay-chart-svg",
+        nonce=_NONCE_SLOT,
     )
-    root.insert(list(root).index(svg_title) + 1, desc)
-    root.set("role", "img")
-    root.set("aria-labelledby", f"{prefix}-title {prefix}-desc")
-    root.set("class", f"{root.get('class', '')} pay-chart-svg".strip())
-    root.set("focusable", "false")

@@ -119,3 +119,32 @@ class ApplyMethod(models.TextChoices):
     IN_APP = "in_app", "Apply on this site"
     URL = "url", "External application page"
     EMAIL = "email", "By email"
+
+
+class PostedBy(models.TextChoices):
+    EMPLOYER = "employer", "The employer itself"
+    SEARCH_FIRM = "search_firm", "A search firm, for a client"
+
+
+class ModerationAction(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted for review"
+    PUBLISHED = "published", "Published"
+    RETURNED = "returned", "Returned to the recruiter"
+    UNPUBLISHED = "unpublished", "Unpublished by an operator"
+    REPORT_DISMISSED = "report_dismissed", "Reports dismissed"
+
+
+class ReportReason(models.TextChoices):
+    SCAM = "scam", "Scam, phishing or asks for payment"
+    NOT_EXECUTIVE = "not_executive", "Not a customer-service leadership role"
+    MISLEADING = "misleading", "Misleading pay, title or location"
+    FILLED = "filled", "Already filled or no longer open"
+    DISCRIMINATORY = "discriminatory", "Discriminatory or offensive"
+    DUPLICATE = "duplicate", "Duplicate of another posting"
+    OTHER = "other", "Something else"
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DISMISSED = "dismissed", "Dismissed"
+    ACTIONED = "actioned", "Posting unpublished"

@@ -1153,3 +1153,58 @@ INDUSTRY_WORDS = {
     "bpo-outsourcing": "BPO or outsourcing",
     "media-entertainment": "media or subscription services",
 }
+
+# ----------------------------------------------------------------------------- search firms
+
+# Some demo companies are executive search firms: each recruits customer-service and CX
+# leaders for clients in its practice (the company's industry), naming the client or
+# running the search confidentially behind a descriptor.
+SEARCH_FIRMS = [
+    "Halden Search Partners",
+    "Marlowe Thorne Executive Search",
+    "Kestrel Vane Leadership Advisory",
+]
+SEARCH_FIRM_DESCRIPTION = (
+    "{name} is an executive search firm that places customer-service, CX and "
+    "contact-center leaders at Director, Senior Director and VP level, with a practice "
+    "in {industry}.\n\nWe run retained searches for employers from growth-stage "
+    "companies to listed groups, many of them confidentially."
+)
+CONFIDENTIAL_SHARE = 0.5
+HIRING_CONTACT_SHARE = 0.35  # employers naming the executive the role reports to
+FIRM_CONTACT_SHARE = 0.8  # searches naming the consultant who leads them
+# What candidates see instead of a confidential client's name; {people} is a headcount.
+CLIENT_DESCRIPTORS = {
+    "software-saas": ["Series C SaaS company, {people} employees", "Listed software group"],
+    "financial-services": [
+        "Series C fintech, {people} employees",
+        "Digital challenger bank, {people} employees",
+        "Regional retail bank",
+    ],
+    "insurance": ["Top-ten general insurer", "Mutual insurer, {people} employees"],
+    "healthcare": ["National healthcare provider", "Digital health scale-up, {people} employees"],
+    "retail-ecommerce": ["Omnichannel fashion retailer", "Online marketplace, {people} employees"],
+    "telecommunications": ["Mobile network operator", "Broadband provider, {people} employees"],
+    "travel-hospitality": ["International hotel group", "Online travel company"],
+    "utilities-energy": ["Renewable energy supplier, {people} employees", "Regional utility"],
+    "logistics": ["Parcel delivery network", "Freight and logistics group, {people} employees"],
+    "consumer-electronics": ["Consumer devices brand, {people} employees"],
+    "automotive": ["Electric vehicle maker", "Premium car brand"],
+    "public-sector": ["Central government agency", "Large local authority"],
+    "education": ["Online learning platform, {people} employees", "University group"],
+    "bpo-outsourcing": [
+        "Global BPO provider, {people} employees",
+        "Nearshore contact-center group",
+    ],
+    "media-entertainment": ["Streaming service, {people} employees", "Publishing group"],
+}
+CLIENT_HEADCOUNTS = ["600", "1,200", "2,000", "3,500", "8,000", "15,000"]
+CONTACT_FIRST_NAMES = [
+    "Jane", "Priya", "Marcus", "Elena", "Tom", "Aisha", "Daniel", "Sofia", "Hannah", "Kenji",
+    "Laura", "Omar", "Claire", "Mateo", "Ingrid", "Sam",
+]  # fmt: skip
+CONTACT_SURNAMES = [
+    "Doe", "Raman", "Ellison", "Brooks", "Achebe", "Lindgren", "Moretti", "Quinn", "Farrell",
+    "Nakamura", "Osei", "Whitfield", "Carvalho", "Sørensen",
+]  # fmt: skip
+FIRM_CONTACT_TITLES = ["Partner", "Managing Partner", "Principal", "Senior Partner"]

@@ -78,7 +78,7 @@ class ListingsFeed(Feed):
         return f"{url}?{obj.query_string}" if obj.query_string else url
 
     def item_title(self, item: Listing) -> str:
-        return xml_text(f"{item.title} at {item.company.name}")
+        return xml_text(f"{item.title} at {item.hirer.name}")
 
     def item_link(self, item: Listing) -> str:
         return settings.SITE_URL + item.get_absolute_url()
@@ -91,7 +91,9 @@ class ListingsFeed(Feed):
         salary = item.salary_display
         if salary and (approx := item.pay.approx_in(getattr(item, "feed_pay_currency", "USD"))):
             salary = f"{salary} ({approx})"
-        facts = " · ".join(p for p in [item.location_display, salary] if p)
+        # a search names its firm (and for a confidential one, only its descriptor)
+        byline = item.hirer.byline if item.hirer.search_firm else ""
+        facts = " · ".join(p for p in [byline, item.location_display, salary] if p)
         return escape(xml_text(f"{facts}. {summary(item.description, 50)}"))
 
     def item_pubdate(self, item: Listing):
@@ -101,7 +103,9 @@ class ListingsFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item: Listing) -> str:
-        return xml_text(item.company.name)
+        # who wrote the posting: the employer, or the search firm (never its client)
+        hirer = item.hirer
+        return xml_text(hirer.search_firm.name if hirer.search_firm else hirer.name)
 
     def item_categories(self, item: Listing) -> list[str]:
         return [item.get_level_display(), item.get_function_display()]

@@ -11,7 +11,16 @@ from django.db import models
 from django.utils import timezone
 from django_countries import countries
 
-from listings.choices import KPI, TECHNOLOGY_SUGGESTIONS, Channel, Skill, Status, Workplace
+from listings.choices import (
+    KPI,
+    TECHNOLOGY_SUGGESTIONS,
+    Channel,
+    PostedBy,
+    ReportReason,
+    Skill,
+    Status,
+    Workplace,
+)
 from listings.models import Company, Industry, Listing
 from listings.widgets import KPI_TARGET_MAX_LENGTH, CountriesSelectMultiple, KPITableWidget
 
@@ -238,6 +247,8 @@ class ListingAdminForm(forms.ModelForm):
         model = Listing
         fields = [
             *("title", "company", "level", "function", "employment_type"),
+            *("posted_by", "client_name", "client_website", "client_logo_url"),
+            *("confidential", "client_descriptor", "hiring_contact_name", "hiring_contact_title"),
             *("team_size", "managers_reporting", "budget", "geographic_scope", "channels"),
             "kpis",
             *("responsibilities", "requirements", "min_leadership_years", "skills"),
@@ -248,10 +259,16 @@ class ListingAdminForm(forms.ModelForm):
             *("description", "valid_through"),
         ]
         formfield_callback = _formfield
+        widgets = {"posted_by": forms.RadioSelect}
         help_texts = {
             "valid_through": "Leave empty for 60 days from publication.",
             "team_size": "Everyone in the organisation the role leads.",
             "budget": "Annual budget owned, in the posting's currency.",
+            "client_name": "Search firms: the employer the search is for. Never shown for a "
+            "confidential search.",
+            "hiring_contact_name": "Shown on the posting, e.g. “Jane Doe”. For a confidential "
+            "search, name someone at your firm, not at the client.",
+            "hiring_contact_title": "e.g. “Chief Customer Officer”.",
         }
 
     def __init__(self, *args, **kwargs):
@@ -261,6 +278,9 @@ class ListingAdminForm(forms.ModelForm):
         if self.is_bound:
             # before any field sees it, so "required" and lengths apply to what is kept
             self.data = self._plain_text(self.data)
+        if "posted_by" in self.fields:
+            # a form that does not send it (older clients, scripts) posts as the employer
+            self.fields["posted_by"].required = False
         company = self.fields.get("company")
         if company is not None and self.allowed_company is not None and not self.is_operator:
             company.queryset = Company.objects.filter(pk=self.allowed_company.pk)
@@ -288,6 +308,9 @@ class ListingAdminForm(forms.ModelForm):
             elif isinstance(data[key], str):
                 data[key] = without_controls(data[key], multiline=multiline)
         return data
+
+    def clean_posted_by(self):
+        return self.cleaned_data.get("posted_by") or PostedBy.EMPLOYER
 
     def clean_company(self):
         company = self.cleaned_data.get("company")
@@ -326,3 +349,42 @@ class ListingAdminForm(forms.ModelForm):
         ):
             self.add_error("valid_through", "Pick a date in the future, or close the posting.")
         return cleaned
+
+
+class ModerationReasonForm(forms.Form):
+    """An operator's reason for returning or unpublishing a posting: its recruiters read it."""
+
+    reason = forms.CharField(
+        label="Reason for the recruiter",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "vLargeTextField"}),
+        help_text="Say what to change. The recruiters of the company are emailed this text "
+        "and see it on the posting until they submit it again.",
+        error_messages={"required": "Give the recruiter a reason."},
+    )
+
+    def clean_reason(self) -> str:
+        reason = without_controls(self.cleaned_data["reason"], multiline=True).strip()
+        if not reason:
+            raise ValidationError("Give the recruiter a reason.")
+        return reason
+
+
+class ReportForm(forms.Form):
+    """A visitor's report on a live posting (no account needed)."""
+
+    reason = forms.ChoiceField(
+        label="What is wrong with this posting?",
+        choices=ReportReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Anything the operators should know (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[ProhibitNullCharactersValidator()],
+    )
+
+    def clean_note(self) -> str:
+        return without_controls(self.cleaned_data["note"], multiline=True).strip()

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries
 
 from listings.choices import EmploymentType, SalaryPeriod, Skill, Workplace
-from listings.models import Listing
+from listings.models import Industry, Listing
 from listings.rendering import html_list, render_markdown, safe_http_url
 
 EMPLOYMENT_TYPES = {EmploymentType.FULL_TIME: "FULL_TIME", EmploymentType.CONTRACT: "CONTRACTOR"}
@@ -45,13 +45,28 @@ def description_html(listing: Listing) -> str:
 
 
 def _organization(listing: Listing) -> dict[str, Any]:
-    company = listing.company
-    org: dict[str, Any] = {"@type": "Organization", "name": company.name}
-    if website := safe_http_url(company.website):
+    """hiringOrganization: the employer; for a search, the client it names, or for a
+    confidential search the firm itself (nothing of the client: not its name, site or logo)."""
+    hirer = listing.hirer
+    if hirer.confidential:
+        firm = hirer.search_firm
+        name, website, logo_url = firm.name, firm.website, firm.logo_url
+    else:
+        name, website, logo_url = hirer.name, hirer.website, hirer.logo_url
+    org: dict[str, Any] = {"@type": "Organization", "name": name}
+    if website := safe_http_url(website):
         org["sameAs"] = website
-    if logo := safe_http_url(company.logo_url):
+    if logo := safe_http_url(logo_url):
         org["logo"] = logo
     return org
+
+
+def _industry(listing: Listing) -> str:
+    """The employer's industry; for a search, the role's own (its firm's is not the client's)."""
+    if not listing.by_search_firm:
+        return listing.company.industry.name
+    names = dict(Industry.objects.filter(slug__in=listing.industries).values_list("slug", "name"))
+    return ", ".join(names[slug] for slug in listing.industries if slug in names)
 
 
 def _place(listing: Listing) -> dict[str, Any]:
@@ -91,18 +106,20 @@ def job_posting(listing: Listing) -> dict[str, Any]:
         "title": listing.title,
         "description": description_html(listing),
         "url": settings.SITE_URL + listing.get_absolute_url(),
-        "identifier": {
-            "@type": "PropertyValue",
-            "name": listing.company.name,
-            "value": str(listing.pk),
-        },
         "datePosted": listing.date_posted.isoformat(),
         "validThrough": listing.valid_through.isoformat(),
         "employmentType": EMPLOYMENT_TYPES.get(listing.employment_type, "FULL_TIME"),
         "hiringOrganization": _organization(listing),
-        "industry": listing.company.industry.name,
         "directApply": listing.requires_in_app_apply,
     }
+    # the id is issued under the hiring organization's name
+    data["identifier"] = {
+        "@type": "PropertyValue",
+        "name": data["hiringOrganization"]["name"],
+        "value": str(listing.pk),
+    }
+    if industry := _industry(listing):
+        data["industry"] = industry
     if listing.workplace == Workplace.REMOTE:
         data["jobLocationType"] = "TELECOMMUTE"
         data["applicantLocationRequirements"] = [

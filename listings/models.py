@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -30,13 +33,22 @@ from listings.choices import (
     Function,
     GeographicScope,
     Level,
+    ModerationAction,
+    PostedBy,
+    ReportReason,
+    ReportStatus,
     SalaryPeriod,
     Skill,
     Status,
     Workplace,
 )
 from listings.pay import annual_pay_expression
-from listings.querysets import CompanyQuerySet, ListingQuerySet, SearchEntryQuerySet
+from listings.querysets import (
+    CompanyQuerySet,
+    ListingQuerySet,
+    ReportQuerySet,
+    SearchEntryQuerySet,
+)
 from listings.search_codes import MAX_INDUSTRY_BIT
 from money.currencies import MAX_AMOUNT, Currency, amount_problem
 
@@ -79,6 +91,12 @@ class Company(models.Model):
     size = models.CharField(max_length=12, choices=CompanySize.choices, blank=True)
     headquarters = models.CharField(max_length=120, blank=True)
     description = models.TextField(blank=True, help_text="Markdown.")
+    # Operators vouch for the company: its recruiters publish without review.
+    trusted = models.BooleanField(
+        "publishes without review",
+        default=False,
+        help_text="Its recruiters may publish straight away; other postings wait for review.",
+    )
     # Made by `seed_demo`: its --reset refuses a database holding other companies or
     # postings unless told --reset-everything.
     is_demo = models.BooleanField(default=False, editable=False)
@@ -110,6 +128,8 @@ class Recruiter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recruiter_profile"
     )
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="recruiters")
+    # A lead recruiter invites and removes the company's other recruiters.
+    is_lead = models.BooleanField("lead recruiter", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -133,6 +153,30 @@ class Listing(models.Model):
     title = models.CharField(max_length=150)
     slug = models.SlugField(max_length=180, unique=True, editable=False)
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="listings")
+    # who posts it: the employer itself, or a search firm (the company) for a client
+    posted_by = models.CharField(
+        "posted by", max_length=12, choices=PostedBy.choices, default=PostedBy.EMPLOYER
+    )
+    client_name = models.CharField(
+        "client's name", max_length=150, blank=True, help_text="Search firms: the employer."
+    )
+    client_website = models.URLField("client's website", blank=True)
+    client_logo_url = models.URLField("client's logo URL", blank=True)
+    confidential = models.BooleanField(
+        "confidential search",
+        default=False,
+        help_text="The client's name, logo and website never appear on the public pages, "
+        "feeds, emails or structured data; the descriptor stands in for them.",
+    )
+    client_descriptor = models.CharField(
+        "client descriptor",
+        max_length=120,
+        blank=True,
+        help_text="What candidates see instead of the client's name, e.g. "
+        "“Series C fintech, 2,000 employees”.",
+    )
+    hiring_contact_name = models.CharField("hiring contact's name", max_length=120, blank=True)
+    hiring_contact_title = models.CharField("hiring contact's title", max_length=120, blank=True)
     level = models.CharField(max_length=20, choices=Level.choices)
     function = models.CharField(max_length=24, choices=Function.choices)
     employment_type = models.CharField(
@@ -233,6 +277,12 @@ class Listing(models.Model):
     valid_through = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The latest return or unpublishing by an operator, shown to the recruiter until
+    # the posting is submitted again (the whole history is in ModerationEvent).
+    moderation_action = models.CharField(
+        max_length=16, choices=ModerationAction.choices, blank=True, editable=False
+    )
+    moderation_reason = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -296,6 +346,16 @@ class Listing(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="listing_status_valid_choice"
+            ),
+            # A confidential posting is a search firm's, and says what stands in for the name.
+            models.CheckConstraint(
+                condition=Q(confidential=False)
+                | (Q(posted_by=PostedBy.SEARCH_FIRM) & ~Q(client_descriptor="")),
+                name="listing_confidential_has_descriptor",
+            ),
+            models.CheckConstraint(
+                condition=Q(posted_by=PostedBy.EMPLOYER) | ~Q(client_name=""),
+                name="listing_search_firm_names_client",
             ),
         ]
 
@@ -379,6 +439,31 @@ class Listing(models.Model):
     def requires_in_app_apply(self) -> bool:
         return self.apply_method == ApplyMethod.IN_APP
 
+    @property
+    def by_search_firm(self) -> bool:
+        return self.posted_by == PostedBy.SEARCH_FIRM
+
+    @cached_property
+    def hirer(self) -> Hirer:
+        """Who the public sees as hiring: every public surface reads this, never the
+        client fields, so a confidential client's name cannot reach one by accident."""
+        company = self.company
+        if not self.by_search_firm:
+            return Hirer(company.name, company.website, company.logo_url, False, None)
+        if self.confidential:
+            return Hirer(self.client_descriptor, "", "", True, company)
+        return Hirer(self.client_name, self.client_website, self.client_logo_url, False, company)
+
+    @property
+    def returned_reason(self) -> str:
+        """The operator's reason while a returned or unpublished posting waits on its recruiter."""
+        if self.status == Status.DRAFT and self.moderation_action in (
+            ModerationAction.RETURNED,
+            ModerationAction.UNPUBLISHED,
+        ):
+            return self.moderation_reason
+        return ""
+
     # ------------------------------------------------------------------ validation
 
     def clean(self) -> None:
@@ -409,8 +494,85 @@ class Listing(models.Model):
             add("apply_url", "Give the URL of the application page.")
         if self.apply_method == ApplyMethod.EMAIL and not self.apply_email:
             add("apply_email", "Give the email address applications go to.")
+        for field, message in self.client_problems():
+            add(field, message)
         if errors:
             raise ValidationError(errors)
+
+    CLIENT_FIELDS = ("client_name", "client_website", "client_logo_url", "client_descriptor")
+    # Where a confidential client's name must not be written: every field shown publicly.
+    PUBLIC_TEXT_FIELDS = (
+        "title",
+        "client_descriptor",
+        "description",
+        "responsibilities",
+        "requirements",
+        "bonus",
+        "equity",
+        "hiring_contact_name",
+        "hiring_contact_title",
+        "technologies",
+        "kpis",  # their targets
+        "city",
+        "region",
+    )
+
+    def client_problems(self) -> list[tuple[str, str]]:
+        """(field, message) for a search-firm posting that is incomplete, or a confidential
+        one that would give its client away."""
+        problems = []
+        if not self.by_search_firm:
+            if self.confidential:
+                problems.append(
+                    ("confidential", "Only a search firm's posting can be confidential.")
+                )
+            for name in self.CLIENT_FIELDS:
+                if getattr(self, name):
+                    problems.append((name, "Only a search firm's posting names a client."))
+            return problems
+        if not self.client_name.strip():
+            problems.append(("client_name", "Name the client the search is for."))
+        if not self.confidential:
+            return problems
+        if not self.client_descriptor.strip():
+            problems.append(
+                (
+                    "client_descriptor",
+                    "Describe the client for candidates (e.g. “Series C fintech, "
+                    "2,000 employees”): a confidential posting shows this instead of its name.",
+                )
+            )
+        name = self.client_name.strip()
+        domain = _domain(self.client_website)
+        # the client's web address gives it away as surely as its name
+        giveaways = [(name, f"This names the client (“{name}”)")] if len(name) >= 2 else []
+        if domain:
+            giveaways.append((domain, f"This gives the client's web address (“{domain}”)"))
+        for word, said in giveaways:
+            pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+            for field in self.PUBLIC_TEXT_FIELDS:
+                if pattern.search(self._public_text(field)):
+                    problems.append((field, f"{said}: the search is confidential."))
+        # The page shows where to apply: not on the client's domain (or a subdomain), nor
+        # naming it run together or hyphenated ("…/jobs/quillfeather-bank-vp").
+        squeezed = _squeezed(name)
+        mail_host = self.apply_email.rpartition("@")[2].lower()
+        for field, host, said in (
+            ("apply_url", _domain(self.apply_url), "This is the client's site"),
+            ("apply_email", mail_host, "This is the client's address"),
+        ):
+            if domain and _on_domain(host, domain):
+                problems.append((field, f"{said}: the search is confidential."))
+            elif len(squeezed) >= 5 and squeezed in _squeezed(getattr(self, field)):
+                said = f"This names the client (“{name}”)"
+                problems.append((field, f"{said}: the search is confidential."))
+        return problems
+
+    def _public_text(self, field: str) -> str:
+        value = getattr(self, field)
+        if field == "kpis":
+            return " ".join(str(k.get("target") or "") for k in value if isinstance(k, dict))
+        return " ".join(map(str, value)) if isinstance(value, list) else str(value or "")
 
     def publication_problems(self) -> list[str]:
         """What a posting still lacks before it may be published (Google's required fields too)."""
@@ -432,14 +594,32 @@ class Listing(models.Model):
         return problems
 
     def save(self, *args, **kwargs):
-        if not self.slug:
+        if not self.slug or self._slug_names_client():
+            # From the title and the owner's name (a search firm's, never its client's).
+            # Fixed at creation, except that a search made confidential after its slug
+            # was made from a title naming the client gets a new one: the old address
+            # would give the client away (so it goes, and answers 404).
             company = self.company.name if self.company_id else ""
-            self.slug = unique_slug(Listing, f"{self.title} {company}", max_length=160)
+            title = self.title
+            if self.confidential and self.client_name.strip():
+                title = re.sub(re.escape(self.client_name.strip()), " ", title, flags=re.I)
+            self.slug = unique_slug(Listing, f"{title} {company}", max_length=160)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
         self.kpi_codes = [k["code"] for k in self.kpis if isinstance(k, dict) and "code" in k]
-        company_industry = self.company.industry.slug if self.company_id else None
+        # a search firm's own industry is not the role's: its recruiter names the client's
+        company_industry = (
+            self.company.industry.slug if self.company_id and not self.by_search_firm else None
+        )
         if company_industry and company_industry not in self.industries:
             self.industries = [company_industry, *self.industries]
         super().save(*args, **kwargs)
+
+    def _slug_names_client(self) -> bool:
+        if not (self.slug and self.confidential and self.by_search_firm):
+            return False
+        client = slugify(self.client_name)
+        return bool(client) and f"-{client}-" in f"-{self.slug}-"
 
     # ------------------------------------------------------------------ state changes
 
@@ -447,7 +627,30 @@ class Listing(models.Model):
         if self.status != Status.DRAFT:
             raise ValidationError("Only a draft can be submitted for review.")
         self.status = Status.REVIEW
-        self.save(update_fields=["status", "updated_at"])
+        self.moderation_action = ""
+        self.moderation_reason = ""
+        self.save(update_fields=["status", "moderation_action", "moderation_reason", "updated_at"])
+
+    def return_to_recruiter(self, *, reason: str) -> None:
+        """Send a posting in review back to its recruiter as a draft, with the reason."""
+        if self.status != Status.REVIEW:
+            raise ValidationError("Only a posting in review can be returned.")
+        self._back_to_draft(ModerationAction.RETURNED, reason)
+
+    def unpublish(self, *, reason: str) -> None:
+        """Take a published posting off every public page; its recruiter sees why."""
+        if self.status != Status.PUBLISHED:
+            raise ValidationError("Only a published posting can be unpublished.")
+        self._back_to_draft(ModerationAction.UNPUBLISHED, reason)
+
+    def _back_to_draft(self, action: str, reason: str) -> None:
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError("Give the recruiter a reason.")
+        self.status = Status.DRAFT
+        self.moderation_action = action
+        self.moderation_reason = reason
+        self.save(update_fields=["status", "moderation_action", "moderation_reason", "updated_at"])
 
     def publish(self, *, by=None, now=None) -> None:
         """Make the posting live. The first publication fixes date_posted for good."""
@@ -492,6 +695,151 @@ class Listing(models.Model):
         copy = Listing(**fields, status=Status.DRAFT, created_by=by)
         copy.save()
         return copy
+
+
+@dataclass(frozen=True)
+class Hirer:
+    """The employer as the public sees it (Listing.hirer)."""
+
+    name: str
+    website: str
+    logo_url: str
+    confidential: bool
+    # the search firm posting for the client, or None when the employer posts itself
+    search_firm: Company | None
+
+    @property
+    def byline(self) -> str:
+        """The hirer in one line of text (feeds, emails): for a search, the firm too."""
+        if self.search_firm is None:
+            return self.name
+        how = "confidential search by" if self.confidential else "via"
+        return f"{self.name} ({how} {self.search_firm.name})"
+
+
+def _domain(url: str) -> str:
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host.lower().removeprefix("www.")
+
+
+def _squeezed(text: str) -> str:
+    """Letters and digits only, lower case: "Quillfeather Bank" and "quillfeather-bank"
+    alike become "quillfeatherbank"."""
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def _on_domain(host: str, domain: str) -> bool:
+    """Is `host` the domain itself or one of its subdomains (careers.client.com)?"""
+    return bool(host) and (host == domain or host.endswith("." + domain))
+
+
+class ModerationEvent(models.Model):
+    """One moderation step on a posting: who did what, when, and why."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="moderation")
+    action = models.CharField(max_length=16, choices=ModerationAction.choices)
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["listing", "-at"], name="moderation_listing_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: posting {self.listing_id}"
+
+
+class Report(models.Model):
+    """A visitor's report that a live posting is wrong (no account, no address kept)."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=16, choices=ReportReason.choices)
+    note = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["listing", "created_at"],
+                name="report_open",
+                condition=Q(status="open"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.get_status_display()})"
+
+
+class Invitation(models.Model):
+    """A lead recruiter's invitation for a colleague to join the company's recruiters.
+
+    The emailed link is signed and carries `nonce`; it works once (accepted_at) and
+    until `expires_at`, and not after it is revoked.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    nonce = models.CharField(max_length=64, default=secrets.token_urlsafe, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.company}"
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+class PostingDay(models.Model):
+    """What one posting achieved on one day (UTC), folded from Redis and the tables of
+    the apps above by `listings.fold_posting_stats` (listings.stats): absolute figures,
+    so a fold run again writes the same row."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    visitors = models.IntegerField(default=0)
+    views = models.IntegerField(default=0)
+    impressions = models.IntegerField(default=0)
+    apply_clicks = models.IntegerField(default=0)
+    applications = models.IntegerField(default=0)
+    saves = models.IntegerField(default=0)
+    alert_emails = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["listing", "day"], name="postingday_once")]
+        indexes = [models.Index(fields=["day"], name="postingday_day")]
+
+    def __str__(self) -> str:
+        return f"posting {self.listing_id} on {self.day}"
 
 
 class SearchEntry(models.Model):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib.postgres.search import SearchQuery
 from django.db import models
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from listings.pay import ToReference
@@ -46,6 +47,18 @@ def live_q(prefix: str = "") -> models.Q:
     return models.Q(**{f"{prefix}status": "published"}) & current_q(prefix)
 
 
+def _open_report_count(report, outer: str):
+    """How many open reports the posting `outer` names has (0 when none), as a subquery."""
+    counted = (
+        report.objects.filter(listing=models.OuterRef(outer), status="open")
+        .order_by()
+        .values("listing")
+        .annotate(n=models.Count("*"))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(counted), 0)
+
+
 class ListingQuerySet(models.QuerySet):
     def live(self) -> ListingQuerySet:
         """Published, already posted and not past valid_through: what the public may see."""
@@ -66,6 +79,13 @@ class ListingQuerySet(models.QuerySet):
         if not user.is_active or not user.is_staff:
             return self.none()
         return self.filter(company__recruiters__user=user)
+
+    def with_open_reports(self) -> ListingQuerySet:
+        """Annotate `open_reports`: how many visitors' reports on each posting are open."""
+        from django.apps import apps
+
+        report = apps.get_model("listings", "Report")
+        return self.annotate(open_reports=_open_report_count(report, "pk"))
 
     def with_company(self) -> ListingQuerySet:
         """Join the company (and its industry) for list rendering without extra queries."""
@@ -190,3 +210,9 @@ class SearchEntryQuerySet(models.QuerySet):
     def listing_ids(self):
         """The postings' ids, for a Listing query (`pk__in=`)."""
         return self.values("listing_id")
+
+
+class ReportQuerySet(models.QuerySet):
+    def with_open_on_posting(self) -> ReportQuerySet:
+        """Annotate `open_on_posting`: the open reports on each report's posting."""
+        return self.annotate(open_on_posting=_open_report_count(self.model, "listing_id"))

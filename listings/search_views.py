@@ -15,6 +15,7 @@ from candidates.matching import annotate_match_score
 from listings.filters import MULTI_VALUED, POSTED_CHOICES, ListingFilter, Sort
 from listings.models import Listing
 from listings.search import run_search, search_filterset
+from listings.stats import record_impressions
 from money.currencies import Currency
 
 
@@ -35,6 +36,7 @@ def search(request: HttpRequest) -> HttpResponse:
     elif filterset.sort_order == Sort.MATCH:
         filterset.notices.append("Sign in with a profile to sort roles by how well they match it.")
     results = run_search(filterset, request.GET.get("page"), decorate=decorate, ordered=ordered)
+    record_impressions(request, results.page.object_list)  # Redis only, never fails the page
     context = {
         "filterset": filterset,
         "results": results,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from listings.models import Company, Listing, Recruiter
+from listings.choices import ModerationAction, ReportStatus, Status
+from listings.models import Company, Listing, ModerationEvent, Recruiter, Report
 
 RECRUITERS_GROUP = "Recruiters"
 
@@ -22,21 +25,146 @@ def recruiter_create(*, username: str, email: str, password: str, company: Compa
     return user
 
 
-def listing_publish(*, listing: Listing, by=None) -> Listing:
-    """Publish a posting (first publication fixes its date_posted).
+def is_operator(user) -> bool:
+    """A site operator: an active superuser."""
+    return bool(user and user.is_active and user.is_superuser)
 
-    The first time a posting goes live, its instant alerts are matched after the
-    commit (alerts.services.posting_went_live); republishing or editing a posting
-    that was already live never alerts again.
+
+def may_publish(user, listing: Listing) -> bool:
+    """Operators publish anything; a recruiter only their own company's, and only when
+    operators have marked the company as publishing without review."""
+    if user is None:  # the system itself (tests, commands)
+        return True
+    if is_operator(user):
+        return True
+    company = listing.company
+    return (
+        company.trusted
+        and user.is_active
+        and user.is_staff
+        and Recruiter.objects.filter(user=user, company=company).exists()
+    )
+
+
+def listing_publish(*, listing: Listing, by=None) -> Listing:
+    """Publish a posting (first publication fixes its date_posted), and record who did.
+
+    Only `may_publish(by, listing)`: other recruiters submit for review. The first time
+    a posting goes live, its instant alerts are matched after the commit
+    (alerts.services.posting_went_live); republishing or editing a posting that was
+    already live never alerts again.
     """
     from alerts.services import posting_went_live
 
+    if not may_publish(by, listing):
+        raise PermissionDenied(
+            "Postings of your company are published by the board's operators: submit it for review."
+        )
     first_time = listing.date_posted is None
+    was_live = listing.status == Status.PUBLISHED and not listing.is_expired
     with transaction.atomic():
         listing.publish(by=by)
+        if not was_live:
+            _record(listing, ModerationAction.PUBLISHED, by)
         if first_time and listing.date_posted is not None:
             posting_went_live(listing=listing)
     return listing
+
+
+def listing_submit(*, listing: Listing, by=None) -> Listing:
+    """Send a draft to the operators' review queue (clears a returned posting's reason)."""
+    with transaction.atomic():
+        listing.submit_for_review(by=by)
+        _record(listing, ModerationAction.SUBMITTED, by)
+    return listing
+
+
+def listing_return(*, listing: Listing, by, reason: str) -> ModerationEvent:
+    """An operator sends a posting in review back to its recruiters, who are emailed the
+    reason and see it on the posting until they submit it again."""
+    _require_operator(by)
+    with transaction.atomic():
+        listing.return_to_recruiter(reason=reason)
+        event = _record(listing, ModerationAction.RETURNED, by, listing.moderation_reason)
+        _tell_recruiters(listing, event)
+    return event
+
+
+def listing_unpublish(*, listing: Listing, by, reason: str) -> ModerationEvent:
+    """An operator takes a live posting off every public page, with a reason its
+    recruiters are emailed and see; the posting's open reports count as acted on."""
+    _require_operator(by)
+    with transaction.atomic():
+        listing.unpublish(reason=reason)
+        event = _record(listing, ModerationAction.UNPUBLISHED, by, listing.moderation_reason)
+        _close_reports(listing, by, ReportStatus.ACTIONED)
+        _tell_recruiters(listing, event)
+    return event
+
+
+def reports_dismiss(*, listing: Listing, by) -> int:
+    """An operator finds nothing wrong: the posting's open reports are closed, recorded."""
+    _require_operator(by)
+    with transaction.atomic():
+        closed = _close_reports(listing, by, ReportStatus.DISMISSED)
+        if closed:
+            _record(
+                listing,
+                ModerationAction.REPORT_DISMISSED,
+                by,
+                f"{closed} report{'s' if closed != 1 else ''} dismissed.",
+            )
+    return closed
+
+
+def report_create(*, listing: Listing, reason: str, note: str = "") -> Report:
+    """A visitor's report on a live posting, for the operators' queue."""
+    if not Listing.objects.live().filter(pk=listing.pk).exists():
+        raise ValidationError("Only a live posting can be reported.")
+    return Report.objects.create(listing=listing, reason=reason, note=note.strip())
+
+
+def company_recipients(company: Company) -> list[str]:
+    """The addresses of a company's active recruiters, for emails about its postings."""
+    return sorted(
+        {
+            r.user.email
+            for r in company.recruiters.select_related("user")
+            if r.user.is_active and r.user.email
+        }
+    )
+
+
+def _require_operator(user) -> None:
+    if not is_operator(user):
+        raise PermissionDenied("Only the board's operators moderate postings.")
+
+
+def _record(listing: Listing, action: str, by, reason: str = "") -> ModerationEvent:
+    actor = by if by is not None and by.pk else None
+    return ModerationEvent.objects.create(
+        listing=listing, action=action, reason=reason, actor=actor
+    )
+
+
+def _close_reports(listing: Listing, by, status: str) -> int:
+    return Report.objects.filter(listing=listing, status=ReportStatus.OPEN).update(
+        status=status, handled_by=by, handled_at=timezone.now()
+    )
+
+
+def _tell_recruiters(listing: Listing, event: ModerationEvent) -> None:
+    from listings.emails import moderation_message
+    from outbox.kinds import Kind
+    from outbox.services import email_enqueue
+
+    recipients = company_recipients(listing.company)
+    if recipients:
+        email_enqueue(
+            kind=Kind.MODERATION,
+            key=f"moderation:{event.pk}",
+            message=moderation_message(listing=listing, event=event, recipients=recipients),
+        )
 
 
 @transaction.atomic
@@ -79,13 +207,7 @@ def listing_queue_expiry_reminder(*, listing_id: int, days: int = EXPIRY_REMINDE
         if not claimed:
             return False
         listing = Listing.objects.with_company().get(pk=listing_id)
-        recipients = sorted(
-            {
-                r.user.email
-                for r in listing.company.recruiters.select_related("user")
-                if r.user.is_active and r.user.email
-            }
-        )
+        recipients = company_recipients(listing.company)
         if not recipients:
             return False
         email = email_enqueue(

@@ -1,4 +1,5 @@
-"""Background work on postings: expiry reminders and search upkeep (Celery beat)."""
+"""Background work on postings: expiry reminders, search upkeep and the posting figures
+(Celery beat)."""
 
 from __future__ import annotations
 
@@ -34,3 +35,12 @@ def maintain_search() -> dict:
         "count_rows": compact_search_counts(),
         "pay_rows": compact_pay_counts(),
     }
+
+
+@shared_task(name="listings.fold_posting_stats")
+def fold_posting_stats() -> dict:
+    """Fold the posting figures of yesterday and today from Redis and the apps' tables
+    into PostingDay (absolute figures: a rerun writes the same rows)."""
+    from listings.stats import fold_days
+
+    return fold_days()

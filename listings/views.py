@@ -18,6 +18,7 @@ from listings.insights import Position, pay_position
 from listings.models import Company, Industry, Listing, SearchEntry
 from listings.pay import round_figure
 from listings.search import in_order, live_counts
+from listings.stats import record_view
 
 HOME_NEWEST = 10
 COMPANY_PAGE_SIZE = 20
@@ -58,6 +59,8 @@ def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
             raise Http404("No such posting.")
         preview = True
     is_open = listing.is_live and not preview
+    if is_open:
+        record_view(request, listing)  # Redis only, never fails the page
     industries = list(
         Industry.objects.filter(slug__in=listing.industries).values_list("name", flat=True)
     )

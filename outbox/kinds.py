@@ -19,6 +19,8 @@ class Kind(models.TextChoices):
     EXPIRY_REMINDER = "expiry_reminder", "Posting expiry reminder"
     APPLICATION_RECEIVED = "application_received", "New application (to recruiters)"
     ACCOUNT = "account", "Account email (verification, password reset…)"
+    INVITATION = "invitation", "Invitation to a company's recruiters"
+    MODERATION = "moderation", "Moderation decision (to recruiters)"
 
 
 Hook = Callable[[list[int]], None]

@@ -69,6 +69,10 @@ class Email(models.Model):
                 name="outbox_email_topic",
                 condition=Q(sent_at=None, failed_at=None) & ~Q(topic=""),
             ),
+            # the daily posting figures (alerts.stats) read one day's sent emails
+            models.Index(
+                fields=["sent_at"], name="outbox_email_sent", condition=Q(sent_at__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=Kind.values), name="outbox_email_kind"),

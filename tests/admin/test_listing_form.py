@@ -250,6 +250,7 @@ def test_change_form_is_laid_out_in_domain_fieldsets(client_for, owner, company)
     )
     assert headings == [
         "Role",
+        "Who is hiring",
         "Scope",
         "KPIs owned",
         "Requirements",

@@ -32,7 +32,9 @@ from alerts.models import Delivery, MatchJob
 from candidates import services
 from candidates.choices import Visibility
 from candidates.models import SavedPosting
-from listings.admin import TRANSITIONS
+from listings import team
+from listings.admin import TRANSITIONS, TRANSITIONS_BY_NAME
+from listings.models import ModerationEvent, Report
 from money.models import ExchangeRate
 from tests.alerts.factories import SubscriptionFactory
 from tests.candidates.factories import CandidateUserFactory, ProfileFactory, pdf_upload
@@ -58,10 +60,22 @@ NO_PERMISSION = {"change": DENIED, "history": DENIED, "delete": DENIED}
 # "redirect" is the unnamed `<id>/`, which sends everyone on to `<id>/change/`).
 # Every model has "redirect": 302 and "shortcut": 404 on top of these.
 OUTSIDER = {
-    "listings.Listing": {"change": GONE, "history": GONE, "delete": DENIED, "transition": 404},
+    "listings.Listing": {
+        "change": GONE,
+        "history": GONE,
+        "delete": DENIED,
+        "transition": 404,
+        "moderate": 404,
+        "figures": 404,
+    },
     "listings.Company": {"change": GONE, "history": GONE, "delete": DENIED},
-    "listings.Recruiter": NO_PERMISSION,
+    # the rest of the Recruiter admin is the operators'; the Team page's remove and lead
+    # confirmations look the recruiter up among the company's
+    "listings.Recruiter": {**NO_PERMISSION, "remove": 404, "lead": 404},
+    "listings.Invitation": {"change": GONE, "history": GONE, "delete": DENIED, "revoke": 404},
     "listings.Industry": NO_PERMISSION,
+    "listings.Report": NO_PERMISSION,
+    "listings.ModerationEvent": NO_PERMISSION,
     "candidates.Application": {"change": GONE, "history": GONE, "delete": DENIED},
     "candidates.Profile": {"change": GONE, "history": GONE, "delete": DENIED},
     # operators only: no permission, and an empty queryset (so history finds nothing)
@@ -86,20 +100,32 @@ OWNER = {
         "change": 200,
         "history": 200,
         "transition": 302,
+        # returning and unpublishing are the operators'
+        "moderate": 403,
+        "figures": 200,
         "redirect": 302,
         "shortcut": 302,
     },
     "listings.Company": {"change": 200, "history": 200, "redirect": 302, "shortcut": 302},
+    # the owner leads the team: the confirmation pages of the Team page's buttons
+    "listings.Recruiter": {"remove": 200, "lead": 200},
+    "listings.Invitation": {"change": 200, "history": 200, "revoke": 200, "redirect": 302},
     "candidates.Application": {"change": 200, "history": 200, "redirect": 302, "shortcut": 302},
     # a profile has no public page: the shortcut is 404 for everyone
     "candidates.Profile": {"change": 200, "history": 200, "redirect": 302, "shortcut": 404},
 }
+# Lifecycle steps only operators take (moderation): the owner's POST is refused.
+OPERATOR_STEPS = ("/return", "/unpublish", "/dismiss")
 # What the operator may not do either: everything else answers 200 (302 for redirects).
 OPERATOR_DENIED = {
     ("candidates.Profile", "delete"),
     ("outbox.Email", "delete"),
     # the set of currencies is fixed (money.currencies): rates are edited, never removed
     ("money.ExchangeRate", "delete"),
+    # invitations are revoked, never deleted (their record stays)
+    ("listings.Invitation", "delete"),
+    # the moderation record is never edited or removed
+    ("listings.ModerationEvent", "delete"),
 }
 # The résumé downloads the Application and Profile admins link to.
 DOWNLOADS = {
@@ -107,7 +133,10 @@ DOWNLOADS = {
     "candidates.Profile": "candidates:profile_resume",
 }
 # Values for URL parameters other than the object id.
-EXTRA_PARAMETERS = {"listings_listing_transition": {"name": [t.name for t in TRANSITIONS]}}
+EXTRA_PARAMETERS = {
+    "listings_listing_transition": {"name": [t.name for t in TRANSITIONS]},
+    "listings_listing_moderate": {"name": [t.name for t in TRANSITIONS if t.needs_reason]},
+}
 POST_ONLY = {"transition"}
 # Walked from the registry itself, so a newly registered model must say what it answers.
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)
@@ -190,10 +219,14 @@ def world(company, owner, outsider, operator):
         action_flag=CHANGE,
         change_message="Edited the budget.",
     )
+    owner.recruiter_profile.is_lead = True  # the owner leads the company's team
+    owner.recruiter_profile.save(update_fields=["is_lead"])
+    invitation = team.invitation_create(company=company, email="new.hire@example.com", by=owner)
     objects = {
         "listings.Listing": [draft, published],
         "listings.Company": [company],
         "listings.Recruiter": [owner.recruiter_profile],
+        "listings.Invitation": [invitation],
         "listings.Industry": [company.industry],
         "candidates.Application": [application],
         "candidates.Profile": [profile],
@@ -206,6 +239,12 @@ def world(company, owner, outsider, operator):
         "sites.Site": [Site.objects.get_current()],
         "account.EmailAddress": [EmailAddress.objects.get(user=candidate)],
         "money.ExchangeRate": [ExchangeRate.objects.get(currency="GBP")],
+        "listings.Report": [
+            Report.objects.create(listing=published, reason="scam", note="Asks for a fee.")
+        ],
+        "listings.ModerationEvent": [
+            ModerationEvent.objects.create(listing=draft, action="submitted", actor=owner)
+        ],
     }
     if apps.is_installed("outbox"):
         objects["outbox.Email"] = [
@@ -218,7 +257,7 @@ def world(company, owner, outsider, operator):
                 message_id="<expiry@testserver>",
             )
         ]
-    secrets = [DRAFT_TITLE, draft.slug, CANDIDATE_NAME, CANDIDATE_EMAIL]
+    secrets = [DRAFT_TITLE, draft.slug, CANDIDATE_NAME, CANDIDATE_EMAIL, invitation.email]
     return {"objects": objects, "secrets": secrets, "draft": draft}
 
 
@@ -277,6 +316,8 @@ def test_owner_reaches_the_same_urls_on_their_own_companys_objects(label, world,
             want = OWNER[label].get(case.kind)
             if want is None:
                 continue
+            if case.kind == "transition" and case.url.rstrip("/").endswith(OPERATOR_STEPS):
+                want = DENIED
             response = getattr(client, case.method)(case.url)
             if response.status_code != want:
                 problems.append(f"{case.method} {case.url}: {response.status_code}, not {want}")
@@ -298,6 +339,12 @@ def test_operator_reaches_every_object_url(label, world, operator):
         for case in object_urls(model, obj.pk):
             if case.kind in ("redirect", "transition"):
                 want = 302
+            elif case.kind == "moderate":
+                # the reason page where the step applies, else back to the posting
+                # (as the posting stands now: the walk's POSTs have moved it on)
+                step = TRANSITIONS_BY_NAME[case.url.rstrip("/").rsplit("/", 1)[1]]
+                obj.refresh_from_db()
+                want = 200 if step.applies(obj) else 302
             elif case.kind == "shortcut":
                 want = 302 if hasattr(obj, "get_absolute_url") else 404
             elif (label, case.kind) in OPERATOR_DENIED:

@@ -27,7 +27,7 @@ def sign_in(page, base_url: str, username: str) -> None:
 def test_recruiter_posts_publishes_and_another_company_cannot_see_it(
     live_server, browser, page, recruiters_group
 ):
-    company = CompanyFactory(name="Journey Mutual")
+    company = CompanyFactory(name="Journey Mutual", trusted=True)  # publishes itself
     RecruiterUserFactory(username="journey-owner", recruiter=company)
     RecruiterUserFactory(username="journey-outsider", recruiter=CompanyFactory(name="Elsewhere"))
     csp_reports: list[str] = []

@@ -56,10 +56,20 @@ DOCX_CONTENT_TYPES = (
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 
 
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip whose entries all carry one fixed time, so the same document is the same
+    bytes whenever it is made (writestr stamps the clock's time otherwise)."""
+
+    def writestr(self, name, data, *args, **kwargs):
+        entry = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+        entry.compress_type = self.compression
+        super().writestr(entry, data, *args, **kwargs)
+
+
 def docx_bytes(text: str = "Jane Doe", main_type: str = DOCX_MAIN, document=True) -> bytes:
     """A minimal Word document (what python-docx or Word itself would open)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    with _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", DOCX_CONTENT_TYPES.replace("{main}", main_type))
         archive.writestr(
             "_rels/.rels",

@@ -30,7 +30,7 @@ def stored_resumes() -> set[str]:
 
 @pytest.fixture
 def company(db):
-    return CompanyFactory(name="Northwind Support")
+    return CompanyFactory(name="Northwind Support", trusted=True)  # publishes itself
 
 
 @pytest.fixture

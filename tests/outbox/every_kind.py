@@ -73,10 +73,42 @@ def account() -> str:
     return "new.leader@example.com"
 
 
+def invitation() -> str:
+    from listings import team
+    from listings.models import Recruiter
+    from tests.factories import CompanyFactory, RecruiterUserFactory
+
+    company = CompanyFactory()
+    lead = RecruiterUserFactory(
+        username="team.lead", email="team.lead@company.example", recruiter=company
+    )
+    Recruiter.objects.filter(user=lead).update(is_lead=True)
+    team.invitation_create(company=company, email="invited@company.example", by=lead)
+    return "invited@company.example"
+
+
+def moderation() -> str:
+    from listings.services import listing_return
+    from tests.factories import (
+        CompanyFactory,
+        ListingFactory,
+        OperatorFactory,
+        RecruiterUserFactory,
+    )
+
+    company = CompanyFactory()
+    RecruiterUserFactory(username="returned", email="returned@company.example", recruiter=company)
+    listing = ListingFactory(company=company, status="review")
+    listing_return(listing=listing, by=OperatorFactory(username="moderator"), reason="Add pay.")
+    return "returned@company.example"
+
+
 MAKERS = {
     Kind.ALERT: alert,
     Kind.ALERT_CONFIRMATION: alert_confirmation,
     Kind.EXPIRY_REMINDER: expiry_reminder,
     Kind.APPLICATION_RECEIVED: application_received,
     Kind.ACCOUNT: account,
+    Kind.INVITATION: invitation,
+    Kind.MODERATION: moderation,
 }

@@ -52,6 +52,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Seeding {listings} demo postings (first run only)...")
             call_command("seed_demo", listings=listings, companies=40, seed=1, stdout=self.stdout)
         recruiter = self._demo_recruiter(logins["recruiter_password"])
+        self._demo_moderation()
 
         self.stdout.write(self.style.SUCCESS("Demo logins for /admin/:"))
         self.stdout.write(f"  operator   admin / {logins['admin_password']}")
@@ -77,9 +78,32 @@ class Command(BaseCommand):
                 Recruiter.objects.create(user=existing, company=company)
                 existing.refresh_from_db()
             return existing
-        return recruiter_create(
+        user = recruiter_create(
             username="recruiter",
             email="recruiter@example.com",
             password=password,
             company=company,
         )
+        # the demo recruiter leads the company's team (Team page: invite colleagues)
+        Recruiter.objects.filter(user=user).update(is_lead=True)
+        return user
+
+    def _demo_moderation(self) -> None:
+        """Once: the operators' queue has something in it, two postings in review and a
+        few visitors' reports, so the moderation pages can be tried."""
+        from listings.models import Listing, ModerationEvent, Report
+
+        if ModerationEvent.objects.exists() or Report.objects.exists():
+            return
+        for listing in Listing.objects.live().order_by("pk")[:2]:
+            copy = listing.duplicate()  # a new draft like a live role, sent for review
+            copy.submit_for_review()
+            ModerationEvent.objects.create(listing=copy, action="submitted")
+        reported = list(Listing.objects.live().order_by("-pk")[:2])
+        for listing, reason, note in zip(
+            [*reported, reported[0]] if reported else [],
+            ["misleading", "filled", "scam"],
+            ["The pay quoted on the call was much lower.", "", "They asked me for a fee."],
+            strict=False,
+        ):
+            Report.objects.create(listing=listing, reason=reason, note=note)

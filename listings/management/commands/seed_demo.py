@@ -52,6 +52,7 @@ from listings.choices import (
     Function,
     GeographicScope,
     Level,
+    PostedBy,
     SalaryPeriod,
     Skill,
     Status,
@@ -69,6 +70,8 @@ NO_SALARY_SHARE = 0.04
 FROM_ONLY_SHARE = 0.05  # state a minimum only
 UP_TO_ONLY_SHARE = 0.03  # state a maximum only
 SLUG_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+# Every FIRM_EVERY-th company, from FIRM_OFFSET on, is a search firm (while names last).
+FIRM_EVERY, FIRM_OFFSET = 12, 5
 KPI_LABELS = dict(KPI.choices)
 CHANNEL_ORDER = list(Channel.values)
 SKILL_ORDER = list(Skill.values)
@@ -101,6 +104,7 @@ class DemoCompany:
     home: str
     footprint: list[str]
     what: str
+    search_firm: bool = False
 
 
 @dataclass
@@ -233,10 +237,13 @@ def _has_rows(cursor, table: str) -> bool:
 class Composer:
     """Turns a random generator into companies and postings; no database access."""
 
-    def __init__(self, rng: random.Random, now: datetime):
+    def __init__(self, rng: random.Random, now: datetime, seed: object = None):
         self.rng = rng
         self.random = rng.random
         self.now = now
+        # Who is hiring (search clients, hiring contacts) draws from its own generator,
+        # so that the rest of every posting is the same whichever company owns it.
+        self.hirers = random.Random(f"hirers-{seed}")  # noqa: S311
         self.country_names = {code: str(name) for code, name in countries}
         self.country_keys, self.country_cum = _cumulative(
             {code: c["weight"] for code, c in vocab.COUNTRIES.items()}
@@ -294,6 +301,19 @@ class Composer:
             "home": home,
             "footprint": footprint,
             "what": what,
+        }
+
+    def search_firm_fields(self, fields: dict, name: str) -> dict:
+        """A company's fields (as company_fields made them) turned into a search firm's,
+        with its practice in the company's industry."""
+        self.used_names.add(name)
+        words = vocab.INDUSTRY_WORDS[fields["industry"]]
+        return {
+            **fields,
+            "name": name,
+            "description": vocab.SEARCH_FIRM_DESCRIPTION.format(name=name, industry=words),
+            "what": f"recruits customer-service leaders in {words}",
+            "search_firm": True,
         }
 
     def _company_name(self, patterns: list[str]) -> str:
@@ -481,7 +501,8 @@ class Composer:
         }
         responsibilities = self.responsibilities(level, function, industry, ctx, bool(budget))
         requirements = self.requirements(level, function, scope, ctx, workplace)
-        description = self.description(company, title, function, workplace, kpis, ctx)
+        hiring = self.hiring(company, ctx)
+        description = self.description(company, title, function, workplace, kpis, ctx, hiring)
         # A tool the text names is one the role uses.
         text = " ".join([*responsibilities, *requirements])
         technologies += [t for t in (ccaas, voc) if t not in technologies and t in text]
@@ -530,8 +551,49 @@ class Composer:
             "apply_method": str(apply_method),
             "apply_url": apply_url,
             "apply_email": apply_email,
+            **hiring,
             **self.lifecycle(state),
         }
+
+    def hiring(self, company: DemoCompany, ctx: dict) -> dict:
+        """Who is hiring: for a search firm's posting the client (named, or confidential
+        behind a descriptor) and often the consultant leading the search; an employer
+        sometimes names the executive the role reports to."""
+        hirers = self.hirers
+        contact = (
+            f"{hirers.choice(vocab.CONTACT_FIRST_NAMES)} {hirers.choice(vocab.CONTACT_SURNAMES)}"
+        )
+        if not company.search_firm:
+            if hirers.random() >= vocab.HIRING_CONTACT_SHARE:
+                return {}
+            title = ctx["reports_to"].removeprefix("the ")
+            return {"hiring_contact_name": contact, "hiring_contact_title": title}
+        profile = vocab.INDUSTRY_PROFILES[company.industry]
+        for _ in range(50):
+            root = hirers.choice(vocab.NAME_STARTS) + hirers.choice(vocab.NAME_ENDS)
+            surname, surname2 = hirers.sample(vocab.SURNAMES, 2)
+            pattern = hirers.choice(profile["names"])
+            client = pattern.format(root=root, surname=surname, surname2=surname2)
+            if client not in self.used_names:  # never one of the demo's own companies
+                break
+        slug = _slug(client)[:60].strip("-")
+        fields = {
+            "posted_by": PostedBy.SEARCH_FIRM,
+            "client_name": client,
+            "client_website": f"https://www.{slug}.example.com",
+        }
+        if hirers.random() < vocab.CONFIDENTIAL_SHARE:
+            descriptor = hirers.choice(vocab.CLIENT_DESCRIPTORS[company.industry])
+            fields["confidential"] = True
+            fields["client_descriptor"] = descriptor.format(
+                people=hirers.choice(vocab.CLIENT_HEADCOUNTS)
+            )
+        if hirers.random() < vocab.FIRM_CONTACT_SHARE:
+            fields["hiring_contact_name"] = contact
+            fields["hiring_contact_title"] = (
+                f"{hirers.choice(vocab.FIRM_CONTACT_TITLES)}, {company.name}"
+            )
+        return fields
 
     def kpi_target(self, code: str, function: str, currency: str) -> str:
         rng = self.rng
@@ -622,11 +684,23 @@ class Composer:
         workplace: str,
         kpis: list[dict],
         ctx: dict,
+        hiring: dict,
     ) -> str:
         rng = self.rng
         about = f"{company.name} {company.what}."
+        looking = "We are looking"
+        if company.search_firm:
+            # a named search says what its client does; a confidential one only describes it
+            if hiring.get("confidential"):
+                client = f"a confidential client ({hiring['client_descriptor']})"
+            else:
+                what = self.hirers.choice(vocab.INDUSTRY_PROFILES[company.industry]["what"])
+                client = f"{hiring['client_name']}, which {what},"
+            about = f"{company.name} has been retained by {client} to appoint {_article(title)} "
+            about += f"{title}."
+            looking = "Our client is looking"
         role = (
-            f"We are looking for {_article(title)} {title} to "
+            f"{looking} for {_article(title)} {title} to "
             f"{self.choice(vocab.MISSIONS[function])}. "
             + self.choice(vocab.ROLE_SENTENCES).format_map(ctx)
             + " "
@@ -730,7 +804,7 @@ class Command(BaseCommand):
         plan = self._plan(options)
         started = time.monotonic()
         rng = random.Random(plan.seed)  # noqa: S311 (reproducible demo data, not secrets)
-        composer = Composer(rng, plan.now)
+        composer = Composer(rng, plan.now, seed=plan.seed)
         counts = Counts()
         # Inside a caller's transaction (tests, call_command in atomic) other connections
         # would not see our companies: load on this connection only.
@@ -833,6 +907,9 @@ class Command(BaseCommand):
         rows, objects = [], []
         for i in range(plan.companies):
             fields = composer.company_fields(order[i % len(order)])
+            firm = (i - FIRM_OFFSET) // FIRM_EVERY
+            if i % FIRM_EVERY == FIRM_OFFSET and firm < len(vocab.SEARCH_FIRMS):
+                fields = composer.search_firm_fields(fields, vocab.SEARCH_FIRMS[firm])
             slug = base = slugify(fields["name"])[:150] or "company"
             n = 2
             while slug in taken:
@@ -849,6 +926,8 @@ class Command(BaseCommand):
                     headquarters=fields["headquarters"],
                     description=fields["description"],
                     is_demo=True,  # lets a later --reset tell seeded data from real data
+                    # established employers publish themselves; the firms go through review
+                    trusted=not fields.get("search_firm", False),
                 )
             )
         Company.objects.bulk_create(objects, batch_size=plan.batch_size)
@@ -862,6 +941,7 @@ class Command(BaseCommand):
                 home=fields["home"],
                 footprint=fields["footprint"],
                 what=fields["what"],
+                search_firm=fields.get("search_firm", False),
             )
             for obj, (fields, slug) in zip(objects, rows, strict=True)
         ]
@@ -1035,7 +1115,8 @@ class ListingCopy:
 
     @staticmethod
     def _default(f):
-        return f.get_default() if f.has_default() else None
+        # what the ORM would write for a field left out ("" for text, None where nullable)
+        return f.get_default()
 
     @staticmethod
     def _converter(f):
