@@ -186,6 +186,18 @@ def test_search_benchmark_migrates_seeds_and_prints_every_part_on_its_own_databa
 
 
 @pytest.mark.django_db
+def test_counting_benchmark_times_bots_browsers_and_a_redis_outage(bench_url):
+    out = run("counting.py", *SMALL, "--runs", "3", bench_url=bench_url)
+    for page in ("== posting page", "== /jobs/?q=customer"):
+        assert page in out
+    assert out.count("  bot ") == out.count("  browser ") == out.count("  redis down ") == 2
+    # the browser's views were really counted (3 timed + 5 warm-up), the bots' not
+    assert "views counted in Redis: 8" in out
+    # the breaker: one request of eight met the dead Redis, the others skipped it
+    assert out.count("with Redis down 1 of 8 requests tried it") == 2
+
+
+@pytest.mark.django_db
 def test_load_benchmark_serves_the_mix_through_gunicorn_without_errors(bench_url):
     out = run(
         "load.py",
