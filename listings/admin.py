@@ -30,6 +30,7 @@ from listings.choices import ModerationAction, ReportStatus, Status
 from listings.forms import ListingAdminForm, ModerationReasonForm
 from listings.models import Company, Industry, Listing, ModerationEvent, Recruiter, Report
 from listings.services import (
+    listing_edited,
     listing_publish,
     listing_return,
     listing_submit,
@@ -47,6 +48,8 @@ admin.site.index_template = "admin/board_index.html"
 EXPIRING_SOON_DAYS = 7
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 EXTEND_DAYS = 30
+# what Listing.save() derives from the form's fields (and the reminder mark save_model resets)
+DERIVED_FIELDS = ["slug", "kpi_codes", "industries", "expiry_reminder_sent_at", "updated_at"]
 
 
 def recruiter_company(request: HttpRequest) -> Company | None:
@@ -78,6 +81,14 @@ def owns(request: HttpRequest, company_id: int | None) -> bool:
 
 
 # --------------------------------------------------------------------------- filters
+
+
+def _actor(user) -> str:
+    """Who took a step, as a posting's history says it: recruiters see colleagues by
+    name, and the board's operators as such (their names are in the operators' log)."""
+    if user is None:
+        return "the system"
+    return "an operator" if user.is_superuser else user.get_username()
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -336,7 +347,20 @@ class ListingAdmin(admin.ModelAdmin):
         if change and "valid_through" in form.changed_data:
             # a new expiry date deserves a new reminder
             obj.expiry_reminder_sent_at = None
-        super().save_model(request, obj, form, change)
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only what the form edits, and what saving derives from it: a moderation step
+        # taken while the form was open (status, reason, dates) is never overwritten.
+        editable = {f.name for f in Listing._meta.concrete_fields if f.editable}
+        obj.save(update_fields=[f for f in form.fields if f in editable] + DERIVED_FIELDS)
+        if form.has_changed() and listing_edited(listing=obj, by=request.user):
+            self.message_user(
+                request,
+                f"“{obj.title}” is back in review: your company's changes are published by "
+                "the board's operators, who will look at it.",
+                messages.WARNING,
+            )
 
     # ------------------------------------------------------------------ display
 
@@ -371,7 +395,7 @@ class ListingAdmin(admin.ModelAdmin):
                 (
                     (
                         event.get_action_display(),
-                        event.actor.get_username() if event.actor else "the system",
+                        _actor(event.actor),
                         f"{timezone.localtime(event.at):%d %b %Y %H:%M}",
                         format_html(": “{}”", event.reason) if event.reason else "",
                     )
@@ -551,7 +575,13 @@ class ListingAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             reason = form.cleaned_data["reason"]
             step = listing_return if name == "return" else listing_unpublish
-            step(listing=obj, by=request.user, reason=reason)
+            try:
+                step(listing=obj, by=request.user, reason=reason)
+            except ValidationError as exc:  # another step got there first
+                self.message_user(
+                    request, f"“{obj.title}”: {' '.join(exc.messages)}", messages.WARNING
+                )
+                return HttpResponseRedirect(self.change_url(obj))
             done = "returned to its recruiters" if name == "return" else "unpublished"
             self.log_change(request, obj, f"{done.capitalize()}: {reason}")
             self.message_user(request, f"“{obj.title}” was {done}.", messages.SUCCESS)
@@ -593,7 +623,13 @@ class ListingAdmin(admin.ModelAdmin):
         if transition.name == "publish":
             return self.publish_one(request, obj)
         if transition.name == "submit":
-            listing_submit(listing=obj, by=request.user)
+            try:
+                listing_submit(listing=obj, by=request.user)
+            except ValidationError as exc:  # another step got there first
+                self.message_user(
+                    request, f"“{obj.title}”: {' '.join(exc.messages)}", messages.WARNING
+                )
+                return None
             self.log_change(request, obj, "Submitted for review.")
             self.message_user(request, f"“{obj.title}” was submitted for review.")
         elif transition.name == "dismiss":
@@ -688,7 +724,7 @@ class CompanyAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["name", "industry", "size", "headquarters", "live_postings"]
     list_select_related = ["industry"]
-    list_filter = ["industry", "size"]
+    list_filter = ["industry", "size", "trusted"]
     search_fields = ["name", "slug"]
     ordering = ["name"]
     show_full_result_count = False
@@ -701,6 +737,7 @@ class CompanyAdmin(admin.ModelAdmin):
         "website",
         "logo_url",
         "description",
+        "trusted",
         "public_page",
     ]
 
@@ -709,7 +746,9 @@ class CompanyAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # slugs are stable: they are in every public URL and in the sitemap
-        return ["slug", "public_page"] if obj is not None else ["public_page"]
+        fields = ["slug", "public_page"] if obj is not None else ["public_page"]
+        # whether a company publishes without review is the operators' call
+        return fields if is_operator(request) else [*fields, "trusted"]
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)

@@ -631,6 +631,14 @@ class Listing(models.Model):
         self.moderation_reason = ""
         self.save(update_fields=["status", "moderation_action", "moderation_reason", "updated_at"])
 
+    def back_to_review(self) -> None:
+        """A published or in-review posting changed by a recruiter who may not publish:
+        it waits for an operator again (off the public pages meanwhile)."""
+        if self.status not in (Status.PUBLISHED, Status.REVIEW):
+            raise ValidationError("Only a published posting or one in review goes back to review.")
+        self.status = Status.REVIEW
+        self.save(update_fields=["status", "updated_at"])
+
     def return_to_recruiter(self, *, reason: str) -> None:
         """Send a posting in review back to its recruiter as a draft, with the reason."""
         if self.status != Status.REVIEW:
@@ -666,8 +674,18 @@ class Listing(models.Model):
             raise ValidationError("Before publishing, add " + "; ".join(problems) + ".")
         self.status = Status.PUBLISHED
         self.closed_at = None
+        self.moderation_action = ""  # an operator's earlier reason is answered
+        self.moderation_reason = ""
         self.save(
-            update_fields=["status", "date_posted", "valid_through", "closed_at", "updated_at"]
+            update_fields=[
+                "status",
+                "date_posted",
+                "valid_through",
+                "closed_at",
+                "moderation_action",
+                "moderation_reason",
+                "updated_at",
+            ]
         )
 
     def close(self, *, by=None) -> None:

@@ -38,6 +38,9 @@ def may_publish(user, listing: Listing) -> bool:
     if is_operator(user):
         return True
     company = listing.company
+    # what an operator took down, an operator puts back up (after review)
+    if listing.moderation_action == ModerationAction.UNPUBLISHED:
+        return False
     return (
         company.trusted
         and user.is_active
@@ -56,13 +59,15 @@ def listing_publish(*, listing: Listing, by=None) -> Listing:
     """
     from alerts.services import posting_went_live
 
-    if not may_publish(by, listing):
-        raise PermissionDenied(
-            "Postings of your company are published by the board's operators: submit it for review."
-        )
-    first_time = listing.date_posted is None
-    was_live = listing.status == Status.PUBLISHED and not listing.is_expired
     with transaction.atomic():
+        _lock(listing)
+        if not may_publish(by, listing):
+            raise PermissionDenied(
+                "Postings of your company are published by the board's operators: "
+                "submit it for review."
+            )
+        first_time = listing.date_posted is None
+        was_live = listing.status == Status.PUBLISHED and not listing.is_expired
         listing.publish(by=by)
         if not was_live:
             _record(listing, ModerationAction.PUBLISHED, by)
@@ -74,9 +79,25 @@ def listing_publish(*, listing: Listing, by=None) -> Listing:
 def listing_submit(*, listing: Listing, by=None) -> Listing:
     """Send a draft to the operators' review queue (clears a returned posting's reason)."""
     with transaction.atomic():
+        _lock(listing)
         listing.submit_for_review(by=by)
         _record(listing, ModerationAction.SUBMITTED, by)
     return listing
+
+
+def listing_edited(*, listing: Listing, by) -> bool:
+    """After `by` changed a published or in-review posting: if they may not publish it,
+    it waits for an operator's review again, recorded. True if it went back to review."""
+    if may_publish(by, listing) or listing.status not in (Status.PUBLISHED, Status.REVIEW):
+        return False
+    with transaction.atomic():
+        _lock(listing)
+        if listing.status not in (Status.PUBLISHED, Status.REVIEW):
+            return False
+        was = listing.get_status_display().lower()
+        listing.back_to_review()
+        _record(listing, ModerationAction.SUBMITTED, by, f"Changed while {was}.")
+    return True
 
 
 def listing_return(*, listing: Listing, by, reason: str) -> ModerationEvent:
@@ -84,6 +105,7 @@ def listing_return(*, listing: Listing, by, reason: str) -> ModerationEvent:
     reason and see it on the posting until they submit it again."""
     _require_operator(by)
     with transaction.atomic():
+        _lock(listing)
         listing.return_to_recruiter(reason=reason)
         event = _record(listing, ModerationAction.RETURNED, by, listing.moderation_reason)
         _tell_recruiters(listing, event)
@@ -95,6 +117,7 @@ def listing_unpublish(*, listing: Listing, by, reason: str) -> ModerationEvent:
     recruiters are emailed and see; the posting's open reports count as acted on."""
     _require_operator(by)
     with transaction.atomic():
+        _lock(listing)
         listing.unpublish(reason=reason)
         event = _record(listing, ModerationAction.UNPUBLISHED, by, listing.moderation_reason)
         _close_reports(listing, by, ReportStatus.ACTIONED)
@@ -133,6 +156,24 @@ def company_recipients(company: Company) -> list[str]:
             if r.user.is_active and r.user.email
         }
     )
+
+
+LIFECYCLE_FIELDS = (
+    "status",
+    "date_posted",
+    "valid_through",
+    "closed_at",
+    "moderation_action",
+    "moderation_reason",
+)
+
+
+def _lock(listing: Listing) -> None:
+    """Lock the posting's row for the transaction and read its lifecycle afresh, so two
+    steps taken at once (an operator returning what another publishes) never act on a
+    status one of them no longer has: the second waits, then sees the first's result."""
+    list(Listing.objects.select_for_update().filter(pk=listing.pk).values_list("pk"))
+    listing.refresh_from_db(fields=LIFECYCLE_FIELDS)
 
 
 def _require_operator(user) -> None:

@@ -45,7 +45,7 @@ from listings.visitors import client_address
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "pstats"
-KEY_TTL_SECONDS = 8 * 86400  # a week of folds can still be re-run from Redis
+KEY_TTL_SECONDS = 8 * 86400  # stats_fold(day=...) of the past week can still read Redis
 SALT_TTL_SECONDS = 48 * 3600  # the day itself, and the fold of it the next day
 # One attempt, short waits: a page never waits on Redis for long.
 SOCKET_TIMEOUT_SECONDS = 0.1

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from listings.choices import Level, Status
+from listings.choices import Level, ModerationAction, Status
 from listings.insights import Position, pay_position
 from listings.models import Company, Industry, Listing, SearchEntry
 from listings.pay import round_figure
@@ -42,9 +42,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _is_public(listing: Listing) -> bool:
-    """Once published, a posting's page stays reachable (live, expired or closed)."""
+    """Once published, a posting's page stays reachable (live, expired or closed), unless
+    an operator took it down (and it has not been published again since)."""
     posted = listing.date_posted is not None and listing.date_posted <= timezone.now()
-    return posted and listing.status in (Status.PUBLISHED, Status.CLOSED)
+    taken_down = listing.moderation_action == ModerationAction.UNPUBLISHED
+    return posted and not taken_down and listing.status in (Status.PUBLISHED, Status.CLOSED)
 
 
 def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
