@@ -11,7 +11,6 @@ a GET only shows a page with a button, because mail scanners follow links.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
@@ -27,18 +26,9 @@ from alerts.forms import AlertSettingsForm, SubscribeForm
 from alerts.models import Frequency, Kind, Status, Subscription
 from listings.models import SearchEntry
 from listings.search import count_results
+from listings.visitors import client_address
 
 MAX_ALERTS_PER_USER = 50
-
-
-def _ip(request: HttpRequest) -> str:
-    """The client's address: behind TRUSTED_PROXY_COUNT proxies, the hop they saw."""
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    hops = [h for h in hops if h]
-    trusted = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
-    if trusted and len(hops) >= trusted:
-        return hops[-trusted][:64]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _describe(subscription: Subscription) -> dict:
@@ -79,7 +69,7 @@ def new(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "alerts/new.html", context)
 
-    if user_email is None and not services.subscribe_ip_allowed(_ip(request)):
+    if user_email is None and not services.subscribe_ip_allowed(client_address(request)):
         context["limited"] = "ip"
         return render(request, "alerts/new.html", context, status=429)
     if not form.is_valid():

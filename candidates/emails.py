@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from listings.services import company_recipients
 
 logger = logging.getLogger(__name__)
 
@@ -16,12 +17,7 @@ logger = logging.getLogger(__name__)
 def recruiter_emails_for(listing) -> list[str]:
     """Who hears about applications to `listing`: its company's active recruiters,
     else whoever created the posting."""
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True, recruiter_profile__company_id=listing.company_id)
-        .exclude(email="")
-    )
-    emails = sorted({u.email for u in users})
+    emails = company_recipients(listing.company)
     if not emails and listing.created_by_id and listing.created_by.email:
         emails = [listing.created_by.email]
     return emails

@@ -3,20 +3,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import Count
 
 from candidates.models import Application, SavedPosting
-
-
-def _utc_day(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time.min, tzinfo=UTC)
-    return start, start + timedelta(days=1)
+from listings.stats import utc_day_bounds
 
 
 def _per_listing(queryset, day: date) -> dict[int, int]:
-    start, end = _utc_day(day)
+    start, end = utc_day_bounds(day)
     rows = (
         queryset.filter(created_at__gte=start, created_at__lt=end)
         .order_by()

@@ -10,22 +10,14 @@ from __future__ import annotations
 import hashlib
 from functools import wraps
 
-from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+
+from listings.visitors import client_address
 
 WINDOW = 15 * 60
 MAX_PER_USERNAME = 5
 MAX_PER_ADDRESS = 20
-
-
-def _client_address(request) -> str:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-    trusted = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
-    if trusted and len(hops) >= trusted:
-        return hops[-trusted]
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def _keys(request) -> list[tuple[str, int]]:
@@ -33,7 +25,7 @@ def _keys(request) -> list[tuple[str, int]]:
     digest = hashlib.sha256(username.encode()).hexdigest()[:24]
     return [
         (f"admin-login:user:{digest}", MAX_PER_USERNAME),
-        (f"admin-login:ip:{_client_address(request)}", MAX_PER_ADDRESS),
+        (f"admin-login:ip:{client_address(request)}", MAX_PER_ADDRESS),
     ]
 
 

@@ -29,6 +29,7 @@ from listings.admin_team import RecruiterTeamActions
 from listings.choices import ModerationAction, ReportStatus, Status
 from listings.forms import ListingAdminForm, ModerationReasonForm
 from listings.models import Company, Industry, Listing, ModerationEvent, Recruiter, Report
+from listings.services import is_operator as operator_user
 from listings.services import (
     listing_edited,
     listing_publish,
@@ -69,7 +70,7 @@ def recruiter_company(request: HttpRequest) -> Company | None:
 
 
 def is_operator(request: HttpRequest) -> bool:
-    return request.user.is_active and request.user.is_superuser
+    return operator_user(request.user)
 
 
 def owns(request: HttpRequest, company_id: int | None) -> bool:

@@ -160,6 +160,12 @@ def utc_today() -> date:
     return datetime.now(UTC).date()
 
 
+def utc_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """[start, end) of `day` in UTC, the day every posting figure is counted on."""
+    start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+    return start, start + timedelta(days=1)
+
+
 def _key(day: date, name: str) -> str:
     return f"{KEY_PREFIX}:{day.isoformat()}:{name}"
 
