@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString
 
 from listings import jsonld, rendering
@@ -68,15 +67,6 @@ def money_short(amount: int | None, currency: str = "") -> str:
     else:
         figure = str(amount)
     return f"{currency} {figure}".strip()
-
-
-@register.simple_tag
-def url_if_exists(name: str, *args, **kwargs) -> str:
-    """`{% url %}` that gives "" instead of failing when the URL is not (yet) defined."""
-    try:
-        return reverse(name, args=args or None, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return ""
 
 
 @register.simple_tag

@@ -200,21 +200,11 @@ def test_hostile_external_apply_url_is_never_rendered_as_a_link(client):
     assert "Contact " in html
 
 
-@pytest.mark.urls("tests.listings.urls_without_apply")
-def test_in_app_apply_says_applications_open_soon_until_the_apply_page_exists(client):
-    listing = LiveListingFactory(apply_method=ApplyMethod.IN_APP)
-    html = client.get(listing.get_absolute_url()).content.decode()
-    assert "Applications open soon on this site" in html
-    assert "/test-apply/" not in html
-
-
-@pytest.mark.urls("tests.listings.urls_with_apply")
-def test_in_app_apply_leads_to_the_candidates_apply_page_once_it_exists(client):
+def test_in_app_apply_leads_to_the_candidates_apply_page(client):
     listing = LiveListingFactory(apply_method=ApplyMethod.IN_APP)
     html = client.get(listing.get_absolute_url()).content.decode()
     hrefs = [a.get("href") for a in links(html)]
-    assert f"/test-apply/{listing.slug}/" in hrefs
-    assert "Applications open soon" not in html
+    assert f"/me/apply/{listing.slug}/" in hrefs
 
 
 # --------------------------------------------------------------------------- who sees a draft
