@@ -117,6 +117,43 @@ class Counts:
         return sum(self.by_state.values())
 
 
+@dataclass(frozen=True)
+class Role:
+    """What every part of one posting depends on, drawn before the rest."""
+
+    company: DemoCompany
+    level: str
+    workplace: str
+    function: str
+    country: str
+    place: dict  # the country's entry in vocab.COUNTRIES
+    scope: str
+    contract: bool
+
+    @property
+    def industry(self) -> str:
+        return self.company.industry
+
+    @property
+    def currency(self) -> str:
+        return self.place["currency"]
+
+
+@dataclass
+class Tools:
+    """The tools drawn for a posting, and those it lists (`used`, in the order drawn)."""
+
+    crm: str
+    ccaas: str
+    voc: str
+    used: list[str] = field(default_factory=list)
+
+    def named_in(self, texts: list[str]) -> list[str]:
+        """The tools used, plus those the texts name (a tool the text names, the role uses)."""
+        text = " ".join(texts)
+        return self.used + [t for t in (self.ccaas, self.voc) if t not in self.used and t in text]
+
+
 def _cumulative(weights: dict) -> tuple[list, list[float]]:
     keys = list(weights)
     return keys, list(accumulate(weights[k] for k in keys))
@@ -332,53 +369,104 @@ class Composer:
     # ------------------------------------------------------------------ postings
 
     def posting_fields(self, company: DemoCompany, level: str, workplace: str, state: str) -> dict:
+        """One posting's fields, drawn part by part in this order (which the seed fixes)."""
+        role = self.role(company, level, workplace)
+        where = self.location(role)
+        title = self.title(role)
+        pay = self.pay(role)
+        team = self.team_and_budget(role)
+        kpis = self.kpis(role)
+        skills = self.skills(role)
+        tools = self.tools(role)
+        years, industries = self.experience(role)
+        ctx = self.words(role, where, team, kpis, tools, years)
+        responsibilities = self.responsibilities(
+            level, role.function, role.industry, ctx, bool(team["budget"])
+        )
+        requirements = self.requirements(level, role.function, role.scope, ctx, workplace)
+        hiring = self.hiring(company, ctx)
+        description = self.description(company, title, role.function, workplace, kpis, ctx, hiring)
+        return {
+            "title": title,
+            "company_id": company.id,
+            "level": str(level),
+            "function": str(role.function),
+            "employment_type": (
+                EmploymentType.CONTRACT if role.contract else EmploymentType.FULL_TIME
+            ),
+            "city": where["city"],
+            "region": where["region"],
+            "country": where["country"],
+            "workplace": str(workplace),
+            "applicant_countries": where["applicant_countries"],
+            **pay,
+            **team,
+            "kpis": kpis,
+            "kpi_codes": [k["code"] for k in kpis],  # the trigger keeps it too, where it exists
+            "responsibilities": responsibilities,
+            "requirements": requirements,
+            "min_leadership_years": years,
+            "skills": skills,
+            "technologies": tools.named_in([*responsibilities, *requirements]),
+            "industries": industries,
+            "description": description,
+            **self.apply_method(company),
+            **hiring,
+            **self.lifecycle(state),
+        }
+
+    def role(self, company: DemoCompany, level: str, workplace: str) -> Role:
+        """What every other part depends on: function, country, geographic scope, contract."""
         rng = self.rng
-        industry = company.industry
-        profile = vocab.INDUSTRY_PROFILES[industry]
-        function = self.pick(self.function_cum[industry])
+        function = self.pick(self.function_cum[company.industry])
         country = company.home if rng.random() < 0.65 else self.choice(company.footprint)
-        place = vocab.COUNTRIES[country]
-        currency = place["currency"]
         scope = self.pick(self.scope_cum[level])
         contract = rng.random() < CONTRACT_SHARE
+        place = vocab.COUNTRIES[country]
+        return Role(company, level, workplace, function, country, place, scope, contract)
 
-        # location
-        if workplace == Workplace.REMOTE:
-            if (
-                scope in (GeographicScope.MULTI_COUNTRY, GeographicScope.GLOBAL)
-                and rng.random() < 0.5
-            ):
-                wide = vocab.REMOTE_WIDE[place["area"]]
-                applicants = [country, *[c for c in wide if c != country]]
-            else:
-                applicants = list(self.choice(vocab.REMOTE_AREAS[country]))
-            city = region = location_country = ""
-        else:
-            applicants = []
+    def location(self, role: Role) -> dict:
+        """City, region and country on site; the countries applicants may live in, remote."""
+        rng, country, place = self.rng, role.country, role.place
+        if role.workplace != Workplace.REMOTE:
             city, region = self.choice(place["cities"])
-            location_country = country
+            return {"city": city, "region": region, "country": country, "applicant_countries": []}
+        if (
+            role.scope in (GeographicScope.MULTI_COUNTRY, GeographicScope.GLOBAL)
+            and rng.random() < 0.5
+        ):
+            wide = vocab.REMOTE_WIDE[place["area"]]
+            applicants = [country, *[c for c in wide if c != country]]
+        else:
+            applicants = list(self.choice(vocab.REMOTE_AREAS[country]))
+        return {"city": "", "region": "", "country": "", "applicant_countries": applicants}
 
-        # title
+    def title(self, role: Role) -> str:
+        """The level's title for the area led: "Global …", "…, <region>", "Interim …"."""
+        rng, industry, place = self.rng, role.industry, role.place
         if (
             industry in vocab.INDUSTRY_AREAS
-            and function != Function.CUSTOMER_SUCCESS
+            and role.function != Function.CUSTOMER_SUCCESS
             and (rng.random() < 0.3)
         ):
             area = self.choice(vocab.INDUSTRY_AREAS[industry])
         else:
-            area = self.choice(vocab.FUNCTION_AREAS[function])
-        if country in vocab.BRITISH:
+            area = self.choice(vocab.FUNCTION_AREAS[role.function])
+        if role.country in vocab.BRITISH:
             area = area.replace("Center", "Centre")
         suffix = ""
+        scope = role.scope
         if scope == GeographicScope.GLOBAL and not area.startswith("Global") and rng.random() < 0.4:
             area = "Global " + area
         elif scope == GeographicScope.MULTI_COUNTRY and rng.random() < 0.6:
             suffix = ", " + place["area"]
-        title = self.choice(vocab.TITLE_PATTERNS[level]).format(area=area) + suffix
-        if contract:
-            title = "Interim " + title
+        title = self.choice(vocab.TITLE_PATTERNS[role.level]).format(area=area) + suffix
+        return "Interim " + title if role.contract else title
 
-        # compensation
+    def pay(self, role: Role) -> dict:
+        """Salary range (a day rate for contracts, sometimes one bound or none), bonus, equity."""
+        rng, place, level, contract = self.rng, role.place, role.level, role.contract
+        currency = role.currency
         mid = place["director_mid"] * vocab.LEVEL_PAY[level] * rng.uniform(0.9, 1.12)
         low, high = mid * rng.uniform(0.84, 0.92), mid * rng.uniform(1.08, 1.2)
         if contract:
@@ -406,12 +494,22 @@ class Composer:
             lo_pct, hi_pct = pct[level]
             bonus = self.choice(vocab.BONUS_NOTES).format(pct=self.randrange(lo_pct, hi_pct + 1, 5))
         if not contract and (
-            (industry in vocab.EQUITY_INDUSTRIES and rng.random() < 0.6)
+            (role.industry in vocab.EQUITY_INDUSTRIES and rng.random() < 0.6)
             or (level == Level.VP and rng.random() < 0.3)
         ):
             equity = self.choice(vocab.EQUITY_NOTES)
+        return {
+            "salary_min": salary_min,
+            "salary_max": salary_max,
+            "currency": currency,
+            "salary_period": str(period),
+            "bonus": bonus,
+            "equity": equity,
+        }
 
-        # scope
+    def team_and_budget(self, role: Role) -> dict:
+        """Team size and managers (the same position in the level's ranges), budget, channels."""
+        rng, level = self.rng, role.level
         t_lo, t_hi = vocab.TEAM_SIZE[level]
         position = rng.random()
         team = math.exp(math.log(t_lo) + position * (math.log(t_hi) - math.log(t_lo)))
@@ -423,68 +521,99 @@ class Composer:
         managers = max(m_lo, min(m_hi, managers))
         budget = None
         if rng.random() < 0.9:
-            budget = _two_significant(team_size * place["head_cost"] * rng.uniform(1.15, 1.45))
-        odds = vocab.CHANNEL_ODDS[function]
+            budget = _two_significant(team_size * role.place["head_cost"] * rng.uniform(1.15, 1.45))
+        odds = vocab.CHANNEL_ODDS[role.function]
         channels = [c for c in CHANNEL_ORDER if rng.random() < odds[c]]
         for fallback in (Channel.EMAIL, Channel.CHAT):
             if len(channels) < 2 and fallback not in channels:
                 channels.append(fallback)
         channels.sort(key=CHANNEL_ORDER.index)
+        return {
+            "team_size": team_size,
+            "managers_reporting": managers,
+            "budget": budget,
+            "geographic_scope": str(role.scope),
+            "channels": [str(c) for c in channels],
+        }
 
-        # KPIs, skills, technologies
-        kpi_count = self.randint(4, 6) if level == Level.VP else self.randint(3, 5)
-        kpi_codes = _weighted_sample(rng, vocab.KPIS_BY_FUNCTION[function], kpi_count)
-        kpis = [
-            {"code": str(c), "target": self.kpi_target(c, function, currency)} for c in kpi_codes
+    def kpis(self, role: Role) -> list[dict]:
+        """The KPIs owned (more for a VP), most with a target in the function's terms."""
+        count = self.randint(4, 6) if role.level == Level.VP else self.randint(3, 5)
+        codes = _weighted_sample(self.rng, vocab.KPIS_BY_FUNCTION[role.function], count)
+        return [
+            {"code": str(c), "target": self.kpi_target(c, role.function, role.currency)}
+            for c in codes
         ]
-        skill_count = self.randint(3, 6)
-        skills = _weighted_sample(rng, vocab.SKILLS_BY_FUNCTION[function], skill_count)
-        if level == Level.VP:  # every VP posting asks for these two
+
+    def skills(self, role: Role) -> list[str]:
+        """The function's skills, in the vocabulary's order; a VP's always include two."""
+        count = self.randint(3, 6)
+        skills = _weighted_sample(self.rng, vocab.SKILLS_BY_FUNCTION[role.function], count)
+        if role.level == Level.VP:  # every VP posting asks for these two
             must = [Skill.EXECUTIVE_INFLUENCE, Skill.BUSINESS_PLANNING]
-            skills = [*must, *[s for s in skills if s not in must]][:skill_count]
-        skills = sorted({str(s) for s in skills}, key=SKILL_ORDER.index)
-        crm = self.pick(self.crm_cum)
-        ccaas = self.pick(self.ccaas_cum)
-        voc = self.pick(self.voc_cum)
-        technologies = [crm]
+            skills = [*must, *[s for s in skills if s not in must]][:count]
+        return sorted({str(s) for s in skills}, key=SKILL_ORDER.index)
+
+    def tools(self, role: Role) -> Tools:
+        """A CRM, and the CCaaS, voice-of-customer and WFM tools the function tends to use."""
+        rng, function = self.rng, role.function
+        tools = Tools(
+            crm=self.pick(self.crm_cum),
+            ccaas=self.pick(self.ccaas_cum),
+            voc=self.pick(self.voc_cum),
+        )
+        used = tools.used
+        used.append(tools.crm)
         if function == Function.CONTACT_CENTER or rng.random() < (
             0.3 if function == Function.CUSTOMER_SUCCESS else 0.75
         ):
-            technologies.append(ccaas)
+            used.append(tools.ccaas)
         if rng.random() < (0.7 if function == Function.CUSTOMER_EXPERIENCE else 0.25):
-            technologies.append(voc)
+            used.append(tools.voc)
         if rng.random() < (0.5 if function == Function.CONTACT_CENTER else 0.1):
-            technologies.append("Verint")
-        years_lo, years_hi = vocab.LEADERSHIP_YEARS[level]
+            used.append("Verint")
+        return tools
+
+    def experience(self, role: Role) -> tuple[int, list[str]]:
+        """Years of leadership asked for, and the industries (sometimes a second one)."""
+        years_lo, years_hi = vocab.LEADERSHIP_YEARS[role.level]
         years = self.randint(years_lo, years_hi)
+        industry = role.industry
         industries = [industry]
-        if industry == "bpo-outsourcing" or rng.random() < 0.1:
+        if industry == "bpo-outsourcing" or self.rng.random() < 0.1:
             extra = self.choice(list(vocab.INDUSTRY_PROFILES))
             if extra != industry:
                 industries.append(extra)
+        return years, industries
 
-        # words
+    def words(
+        self, role: Role, where: dict, team: dict, kpis: list[dict], tools: Tools, years: int
+    ) -> dict:
+        """What the texts (responsibilities, requirements, description) fill their blanks with."""
+        scope, place, level = role.scope, role.place, role.level
         if scope == GeographicScope.GLOBAL:
             geo = "every region"
         elif scope == GeographicScope.MULTI_COUNTRY:
             geo = place["area"]
-        elif scope == GeographicScope.REGIONAL and region:
-            geo = region
+        elif scope == GeographicScope.REGIONAL and where["region"]:
+            geo = where["region"]
         else:
-            geo = self.country_names[country]
-        customers = profile["customers"]
-        ctx = {
+            geo = self.country_names[role.country]
+        customers = vocab.INDUSTRY_PROFILES[role.industry]["customers"]
+        kpi_codes = [k["code"] for k in kpis]
+        team_size, budget = team["team_size"], team["budget"]
+        return {
             "team": f"{team_size:,}",
-            "managers": managers,
-            "budget": _money(budget, currency) if budget else "",
-            "channels": _join([vocab.CHANNEL_WORDS[c] for c in channels]),
+            "managers": team["managers_reporting"],
+            "budget": _money(budget, role.currency) if budget else "",
+            "channels": _join([vocab.CHANNEL_WORDS[c] for c in team["channels"]]),
             "customers": customers,
             "Customers": customers[:1].upper() + customers[1:],
             "kpi_text": _join([vocab.KPI_WORDS[c] for c in kpi_codes]),
             "kpi_pair": _join([vocab.KPI_WORDS[c] for c in kpi_codes[:2]]),
-            "crm": crm,
-            "ccaas": ccaas,
-            "voc": voc,
+            "crm": tools.crm,
+            "ccaas": tools.ccaas,
+            "voc": tools.voc,
             "legacy": self.choice(vocab.LEGACY_TOOLS),
             "vendors": self.choice(vocab.VENDOR_LOCATIONS),
             "sites": self.randint(2, 4 if level == Level.DIRECTOR else 12),
@@ -492,22 +621,18 @@ class Composer:
             "geo": geo,
             "years": years,
             "team_floor": f"{_nice_floor(team_size * 0.6):,}",
-            "industry": vocab.INDUSTRY_WORDS[industry],
+            "industry": vocab.INDUSTRY_WORDS[role.industry],
             "language": place["language"],
             "travel": self.choice([15, 20, 25, 30]),
             "reports_to": self.choice(vocab.REPORTS_TO[level]),
-            "city": city,
-            "countries": _join([self.country_names.get(c, c) for c in applicants]),
+            "city": where["city"],
+            "countries": _join(
+                [self.country_names.get(c, c) for c in where["applicant_countries"]]
+            ),
         }
-        responsibilities = self.responsibilities(level, function, industry, ctx, bool(budget))
-        requirements = self.requirements(level, function, scope, ctx, workplace)
-        hiring = self.hiring(company, ctx)
-        description = self.description(company, title, function, workplace, kpis, ctx, hiring)
-        # A tool the text names is one the role uses.
-        text = " ".join([*responsibilities, *requirements])
-        technologies += [t for t in (ccaas, voc) if t not in technologies and t in text]
 
-        # application
+    def apply_method(self, company: DemoCompany) -> dict:
+        """How candidates apply: on the site mostly, else the company's careers page or inbox."""
         apply_method = self.pick((self.apply_keys, self.apply_cum))
         apply_url = apply_email = ""
         if apply_method == ApplyMethod.URL:
@@ -516,43 +641,10 @@ class Composer:
         elif apply_method == ApplyMethod.EMAIL:
             mailbox = self.choice(["talent", "careers", "executive-search"])
             apply_email = f"{mailbox}@{company.slug[:50]}.example.com"
-
         return {
-            "title": title,
-            "company_id": company.id,
-            "level": str(level),
-            "function": str(function),
-            "employment_type": EmploymentType.CONTRACT if contract else EmploymentType.FULL_TIME,
-            "city": city,
-            "region": region,
-            "country": location_country,
-            "workplace": str(workplace),
-            "applicant_countries": applicants,
-            "salary_min": salary_min,
-            "salary_max": salary_max,
-            "currency": currency,
-            "salary_period": str(period),
-            "bonus": bonus,
-            "equity": equity,
-            "team_size": team_size,
-            "managers_reporting": managers,
-            "budget": budget,
-            "geographic_scope": str(scope),
-            "channels": [str(c) for c in channels],
-            "kpis": kpis,
-            "kpi_codes": [k["code"] for k in kpis],  # the trigger keeps it too, where it exists
-            "responsibilities": responsibilities,
-            "requirements": requirements,
-            "min_leadership_years": years,
-            "skills": skills,
-            "technologies": technologies,
-            "industries": industries,
-            "description": description,
             "apply_method": str(apply_method),
             "apply_url": apply_url,
             "apply_email": apply_email,
-            **hiring,
-            **self.lifecycle(state),
         }
 
     def hiring(self, company: DemoCompany, ctx: dict) -> dict:
