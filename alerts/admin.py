@@ -11,27 +11,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from alerts import matching, services
+from alerts import services
+from alerts.criteria import criteria_summary
 from alerts.models import Delivery, MatchJob, Subscription
+from listings.access import OperatorsOnly
 from outbox.models import Email
 from outbox.services import enqueue_send
 
 
-class OperatorOnly:
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
+class OperatorOnly(OperatorsOnly):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # subscriptions come from visitors, deliveries from the matching
 
 
 @admin.register(Subscription)
@@ -57,7 +47,7 @@ class SubscriptionAdmin(OperatorOnly, admin.ModelAdmin):
 
     @admin.display(description="Criteria")
     def criteria_in_words(self, obj: Subscription) -> str:
-        return matching.criteria_summary(obj.criteria)
+        return criteria_summary(obj.criteria)
 
     @admin.action(description="Unsubscribe the selected alerts")
     def unsubscribe_selected(self, request: HttpRequest, queryset: QuerySet) -> None:

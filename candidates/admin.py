@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from candidates.models import Application, Profile, SavedPosting
+from listings.access import ReadOnly, is_operator
 from listings.models import Listing
 
 
@@ -75,7 +76,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         return False  # applications come from candidates
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     @admin.display(description="posting", ordering="listing__title")
     def listing_title(self, obj):
@@ -143,15 +144,16 @@ class ApplicationAdmin(admin.ModelAdmin):
         if change and "status" in form.changed_data:
             new_status = obj.status
             obj.status = form.initial.get("status", obj.status)
-            obj.set_status(new_status, by=request.user)
+            obj.set_status(new_status)
             return
         super().save_model(request, obj, form, change)
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
-    """Read-only for everyone (candidates edit their own under /me/). Recruiters see the
-    profiles visible to recruiters and those of people who applied to their company."""
+class ProfileAdmin(ReadOnly, admin.ModelAdmin):
+    """Read-only for everyone (candidates edit their own under /me/, and delete their
+    own accounts from /me/account/). Recruiters see the profiles visible to recruiters
+    and those of people who applied to their company."""
 
     list_display = ["display_name", "headline", "current_level", "leadership_years", "updated_at"]
     list_filter = ["current_level", "visibility"]
@@ -188,15 +190,6 @@ class ProfileAdmin(admin.ModelAdmin):
             .visible_to_recruiter(request.user)
             .annotate(resume_shared=Exists(readable))
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # candidates delete their own accounts from /me/account/
 
     @admin.display(description="largest budget owned")
     def budget_display(self, obj):
@@ -259,8 +252,8 @@ class SavedPostingAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "listing"]
 
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.none()
+        return qs if is_operator(request.user) else qs.none()

@@ -1,29 +1,25 @@
-"""Reads on candidates' data; each permission rule is spelled here once."""
+"""Reads on candidates' data; who is an operator or a recruiter is listings.access's."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.apps import apps
 from django.db import models
 
-
-def _is_operator(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_superuser)
-
-
-def _is_recruiter(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+from candidates.choices import Visibility
+from listings.access import is_active_staff, is_operator
+from listings.models import Company, Listing
 
 
 class ProfileQuerySet(models.QuerySet):
     def visible_to_recruiter(self, user) -> ProfileQuerySet:
         """Profiles a staff user may read: all for operators; for recruiters, those
         visible to recruiters plus those who applied to their company's postings."""
-        from candidates.choices import Visibility
-
-        if _is_operator(user):
+        if is_operator(user):
             return self
-        if not _is_recruiter(user):
+        if not is_active_staff(user):
             return self.none()
         return self.filter(
             models.Q(visibility=Visibility.RECRUITERS)
@@ -35,19 +31,19 @@ class ProfileQuerySet(models.QuerySet):
         recruiters only of candidates who applied to their company's postings."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if _is_operator(user):
+        if is_operator(user):
             return self
         condition = models.Q(user=user)
-        if _is_recruiter(user):
+        if is_active_staff(user):
             condition |= models.Q(user__in=self._applicants_to_company_of(user))
         return self.filter(condition)
 
     @staticmethod
     def _applicants_to_company_of(user):
-        from candidates.models import Application
-
+        # the model by name: candidates.models imports this module for its managers
+        application = apps.get_model("candidates", "Application")
         return (
-            Application.objects.filter(
+            application.objects.filter(
                 listing__company__recruiters__user=user, candidate__isnull=False
             )
             .values("candidate")
@@ -77,8 +73,6 @@ class ApplicationQuerySet(models.QuerySet):
     def recruiters_not_told(self, now) -> ApplicationQuerySet:
         """Applications of the last week whose recruiters' email was never queued (made
         before the outbox existed, or while the posting had no recruiter address)."""
-        from datetime import timedelta
-
         return self.filter(
             recruiters_notified_at=None,
             created_at__lt=now - timedelta(minutes=5),
@@ -94,11 +88,9 @@ class ApplicationQuerySet(models.QuerySet):
     def for_recruiter(self, user) -> ApplicationQuerySet:
         """Applications a staff user may handle: all for operators, to their company's
         postings for recruiters, none for anyone else."""
-        from listings.models import Listing
-
-        if _is_operator(user):
+        if is_operator(user):
             return self
-        if not _is_recruiter(user):
+        if not is_active_staff(user):
             return self.none()
         return self.filter(listing__in=Listing.objects.for_recruiter(user))
 
@@ -107,17 +99,13 @@ class ApplicationQuerySet(models.QuerySet):
         their own, and as staff those of `for_recruiter`."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if _is_operator(user):
+        if is_operator(user):
             return self
         condition = models.Q(candidate=user)
-        if _is_recruiter(user):
+        if is_active_staff(user):
             # a subquery, not a join: a join through a company's several recruiters
             # would repeat the candidate's own rows
-            from listings.models import Company
-
-            condition |= models.Q(
-                listing__company__in=Company.objects.filter(recruiters__user=user)
-            )
+            condition |= models.Q(listing__company__in=Company.objects.for_recruiter(user))
         return self.filter(condition)
 
     def with_listing(self) -> ApplicationQuerySet:

@@ -1,10 +1,11 @@
 """The admin for recruiters (their own company's postings) and operators (everything).
 
-Row-level rules: a recruiter is a staff user linked by `Recruiter` to one company.
-Every queryset here goes through `for_recruiter(user)`, every object permission
-checks the company, and the posting form only offers (and only accepts) the
-recruiter's company. Status changes go through actions and buttons that call the
-model's state methods (or services), never through a free status dropdown.
+Row-level rules (listings.access): a recruiter is an active staff user linked by
+`Recruiter` to one company. Every queryset here goes through `for_recruiter(user)`,
+every object permission checks the company (access.CompanyRows), and the posting form
+only offers (and only accepts) the recruiter's company. Status changes go through
+actions and buttons that call the model's state methods (or services), never through a
+free status dropdown.
 """
 
 from __future__ import annotations
@@ -24,19 +25,17 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from listings import admin_stats
+from listings import access, admin_stats
 from listings.admin_team import RecruiterTeamActions
 from listings.choices import ModerationAction, ReportStatus, Status
 from listings.forms import ListingAdminForm, ModerationReasonForm
 from listings.models import Company, Industry, Listing, ModerationEvent, Recruiter, Report
-from listings.services import is_operator as operator_user
 from listings.services import (
     listing_edited,
     listing_publish,
     listing_return,
     listing_submit,
     listing_unpublish,
-    may_publish,
     recruiter_link,
     reports_dismiss,
 )
@@ -53,34 +52,6 @@ EXTEND_DAYS = 30
 DERIVED_FIELDS = ["slug", "kpi_codes", "industries", "expiry_reminder_sent_at", "updated_at"]
 
 
-def recruiter_company(request: HttpRequest) -> Company | None:
-    """The company the signed-in recruiter posts for (None for operators and strangers)."""
-    if not hasattr(request, "_recruiter_company"):
-        user = request.user
-        company = None
-        if user.is_active and user.is_staff and not user.is_superuser:
-            recruiter = (
-                Recruiter.objects.select_related("company", "company__industry")
-                .filter(user=user)
-                .first()
-            )
-            company = recruiter.company if recruiter else None
-        request._recruiter_company = company
-    return request._recruiter_company
-
-
-def is_operator(request: HttpRequest) -> bool:
-    return operator_user(request.user)
-
-
-def owns(request: HttpRequest, company_id: int | None) -> bool:
-    """May this staff user act on objects of `company_id`?"""
-    if is_operator(request):
-        return True
-    company = recruiter_company(request)
-    return company is not None and company_id is not None and company.pk == company_id
-
-
 # --------------------------------------------------------------------------- filters
 
 
@@ -89,7 +60,7 @@ def _actor(user) -> str:
     name, and the board's operators as such (their names are in the operators' log)."""
     if user is None:
         return "the system"
-    return "an operator" if user.is_superuser else user.get_username()
+    return "an operator" if access.is_operator_account(user) else user.get_username()
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -143,7 +114,7 @@ class Transition:
 
 
 def _operator_only(request: HttpRequest, obj: Listing) -> bool:
-    return is_operator(request)
+    return access.is_operator(request.user)
 
 
 TRANSITIONS = [
@@ -152,7 +123,7 @@ TRANSITIONS = [
         "publish",
         "Publish",
         lambda obj: obj.status != Status.PUBLISHED or obj.is_expired,
-        allowed=lambda request, obj: may_publish(request.user, obj),
+        allowed=lambda request, obj: access.for_request(request).may_publish(obj),
     ),
     Transition(
         "return",
@@ -189,7 +160,7 @@ TRANSITIONS_BY_NAME = {t.name: t for t in TRANSITIONS}
 
 
 @admin.register(Listing)
-class ListingAdmin(admin.ModelAdmin):
+class ListingAdmin(access.CompanyRows, admin.ModelAdmin):
     form = ListingAdminForm
     formfield_overrides = URL_FIELDS
     change_form_template = "admin/listings/listing/change_form.html"
@@ -300,49 +271,39 @@ class ListingAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_recruiter(request.user).with_open_reports()
 
-    def has_view_permission(self, request, obj=None):
-        allowed = super().has_view_permission(request, obj)
-        return allowed and (obj is None or owns(request, obj.company_id))
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or owns(request, obj.company_id))
-
     def has_add_permission(self, request):
         allowed = super().has_add_permission(request)
-        return allowed and (is_operator(request) or recruiter_company(request) is not None)
+        return allowed and access.for_request(request).is_manager
 
     def has_delete_permission(self, request, obj=None):
         # recruiters close postings; only operators delete them
-        return is_operator(request) and super().has_delete_permission(request, obj)
+        return access.is_operator(request.user) and super().has_delete_permission(request, obj)
 
     def get_list_display(self, request):
         # a recruiter's postings are all their own company's: no column needed
-        if is_operator(request):
+        if access.is_operator(request.user):
             return [*self.list_display, "open_reports_count"]
         return [name for name in self.list_display if name != "company"]
 
     def get_list_filter(self, request):
         filters = ["status", "level"]
-        if is_operator(request):
+        if access.is_operator(request.user):
             filters += [("company", admin.RelatedOnlyFieldListFilter), ReportedFilter]
         return [*filters, "workplace", ExpiryFilter]
 
     def get_autocomplete_fields(self, request):
-        return ["company"] if is_operator(request) else []
+        return ["company"] if access.is_operator(request.user) else []
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         # a fresh class per request (modelform_factory), so these never leak across users
-        form.allowed_company = recruiter_company(request)
-        form.is_operator = is_operator(request)
+        form.allowed_company = access.for_request(request).company
+        form.is_operator = access.is_operator(request.user)
         return form
 
     def save_model(self, request, obj, form, change):
-        if not is_operator(request):
-            company = recruiter_company(request)
-            if company is None or obj.company_id != company.pk:
-                raise PermissionDenied("You can only post for your own company.")
+        if not access.for_request(request).may_manage_company(obj.company_id):
+            raise PermissionDenied("You can only post for your own company.")
         if not change:
             obj.created_by = request.user
         if change and "valid_through" in form.changed_data:
@@ -477,13 +438,11 @@ class ListingAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         can_save = context.get("has_change_permission", True)
+        who = access.for_request(request)
         if obj is None:
-            company = recruiter_company(request)
-            publishable = is_operator(request) or (company is not None and company.trusted)
+            publishable = who.publishes_without_review(who.company)
         else:
-            publishable = TRANSITIONS_BY_NAME["publish"].applies(obj) and may_publish(
-                request.user, obj
-            )
+            publishable = TRANSITIONS_BY_NAME["publish"].applies(obj) and who.may_publish(obj)
         context["show_save_and_publish"] = can_save and publishable
         context["show_save_and_submit"] = (
             can_save and not publishable and (obj is None or obj.status == Status.DRAFT)
@@ -638,7 +597,7 @@ class ListingAdmin(admin.ModelAdmin):
             self.log_change(request, obj, f"Dismissed {closed} report(s).")
             self.message_user(request, f"{closed} report(s) on “{obj.title}” dismissed.")
         elif transition.name == "close":
-            obj.close(by=request.user)
+            obj.close()
             self.log_change(request, obj, "Closed.")
             self.message_user(request, f"“{obj.title}” was closed.")
         elif transition.name == "extend":
@@ -719,7 +678,7 @@ class ListingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(access.CompanyRows, admin.ModelAdmin):
     """Operators manage every company; a recruiter may only view their own."""
 
     formfield_overrides = URL_FIELDS
@@ -749,21 +708,16 @@ class CompanyAdmin(admin.ModelAdmin):
         # slugs are stable: they are in every public URL and in the sitemap
         fields = ["slug", "public_page"] if obj is not None else ["public_page"]
         # whether a company publishes without review is the operators' call
-        return fields if is_operator(request) else [*fields, "trusted"]
+        return fields if access.is_operator(request.user) else [*fields, "trusted"]
 
-    def has_view_permission(self, request, obj=None):
-        allowed = super().has_view_permission(request, obj)
-        return allowed and (obj is None or owns(request, obj.pk))
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or owns(request, obj.pk))
+    def company_id_of(self, obj: Company) -> int | None:
+        return obj.pk
 
     def has_add_permission(self, request):
-        return is_operator(request) and super().has_add_permission(request)
+        return access.is_operator(request.user) and super().has_add_permission(request)
 
     def has_delete_permission(self, request, obj=None):
-        return is_operator(request) and super().has_delete_permission(request, obj)
+        return access.is_operator(request.user) and super().has_delete_permission(request, obj)
 
     @admin.display(description="live postings", ordering="live_count")
     def live_postings(self, obj: Company) -> int:
@@ -783,25 +737,8 @@ class CompanyAdmin(admin.ModelAdmin):
 # --------------------------------------------------------------------------- operators only
 
 
-class OperatorOnlyAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return is_operator(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_operator(request)
-
-    def has_add_permission(self, request):
-        return is_operator(request)
-
-    def has_change_permission(self, request, obj=None):
-        return is_operator(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_operator(request)
-
-
 @admin.register(Recruiter)
-class RecruiterAdmin(RecruiterTeamActions, OperatorOnlyAdmin):
+class RecruiterAdmin(RecruiterTeamActions, access.OperatorsOnly, admin.ModelAdmin):
     """Link a user to the company they post for; they become staff in the Recruiters group."""
 
     list_display = ["user", "email", "company", "is_lead", "created_at"]
@@ -819,7 +756,7 @@ class RecruiterAdmin(RecruiterTeamActions, OperatorOnlyAdmin):
 
 
 @admin.register(Industry)
-class IndustryAdmin(OperatorOnlyAdmin):
+class IndustryAdmin(access.OperatorsOnly, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -829,7 +766,7 @@ class IndustryAdmin(OperatorOnlyAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(OperatorOnlyAdmin):
+class ReportAdmin(access.OperatorsOnly, admin.ModelAdmin):
     """The operators' queue of visitors' reports, with how many each posting has open."""
 
     list_display = [
@@ -901,7 +838,7 @@ class ReportAdmin(OperatorOnlyAdmin):
 
 
 @admin.register(ModerationEvent)
-class ModerationEventAdmin(OperatorOnlyAdmin):
+class ModerationEventAdmin(access.ReadOnly, access.OperatorsOnly, admin.ModelAdmin):
     """Every moderation step, who took it and when: a record, never edited."""
 
     list_display = ["at", "action", "listing", "actor", "reason"]
@@ -909,12 +846,3 @@ class ModerationEventAdmin(OperatorOnlyAdmin):
     list_select_related = ["listing", "listing__company", "actor"]
     search_fields = ["listing__title", "reason", "actor__username"]
     ordering = ["-at", "-id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

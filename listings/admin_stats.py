@@ -31,9 +31,9 @@ from django.utils.safestring import SafeString, mark_safe
 from pygal.etree import etree
 from pygal.style import Style
 
+from listings.access import is_operator
 from listings.charts import label_image, make_strict
 from listings.models import Company, Listing, PostingDay
-from listings.services import is_operator
 from listings.stats import utc_today
 
 CHART_DAYS = 30
@@ -310,7 +310,7 @@ def dashboard_for(request: HttpRequest, *, today: date | None = None) -> Dashboa
         company = mine.filter(pk=int(asked)).first() if asked.isdecimal() else None
         if company is None:
             raise Http404("No such company.")
-    elif user.is_superuser:
+    elif is_operator(user):
         company = None
     else:
         company = mine.first()
@@ -328,7 +328,7 @@ def dashboard_for(request: HttpRequest, *, today: date | None = None) -> Dashboa
     column = SORTS[sort.removeprefix("-")]
     order = f"-{column}" if sort.startswith("-") else column
     rows = with_figures(listings.select_related("company"), start).order_by(order, "-pk")
-    companies = list(Company.objects.order_by("name")) if user.is_superuser else []
+    companies = list(Company.objects.order_by("name")) if is_operator(user) else []
     return Dashboard(company, companies, window, start, today, sort, listings, rows)
 
 

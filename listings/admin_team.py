@@ -32,9 +32,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
 
-from listings import team
+from listings import access, team
 from listings.models import Company, Invitation, Recruiter
-from listings.services import is_operator
 from listings.team_forms import InviteForm
 
 MENU_NAME = "Team"
@@ -57,30 +56,15 @@ def _pk_or_404(value) -> int:
     return pk
 
 
-def _own_company(request: HttpRequest) -> Company | None:
-    """The company of the signed-in recruiter (None for operators and other users)."""
-    if not hasattr(request, "_team_company"):
-        user = request.user
-        company = None
-        if user.is_active and user.is_staff and not user.is_superuser:
-            company = Company.objects.filter(recruiters__user=user).first()
-        request._team_company = company
-    return request._team_company
-
-
-def _may_open(request: HttpRequest) -> bool:
-    return is_operator(request.user) or _own_company(request) is not None
-
-
 def _company_or_404(request: HttpRequest, company_id) -> Company:
-    company = team.team_companies(request.user).filter(pk=_pk_or_404(company_id)).first()
+    company = Company.objects.for_recruiter(request.user).filter(pk=_pk_or_404(company_id)).first()
     if company is None:
         raise Http404("Not found.")
     return company
 
 
 def _require_manager(request: HttpRequest, company: Company) -> None:
-    if not team.may_manage_team(request.user, company):
+    if not access.for_request(request).may_manage_team(company):
         raise PermissionDenied("Only the company's lead recruiters manage its team.")
 
 
@@ -101,7 +85,7 @@ def _get_or_post(request: HttpRequest) -> HttpResponse | None:
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(access.ReadOnly, admin.ModelAdmin):
     """The Team page, and a read-only record of each invitation."""
 
     fields = [
@@ -124,23 +108,13 @@ class InvitationAdmin(admin.ModelAdmin):
             "company", "invited_by", "accepted_by"
         )
 
+    # invitations are made, revoked and accepted through the Team page and the link only
     def has_module_permission(self, request):
-        return _may_open(request)
+        return access.for_request(request).is_manager
 
     def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return _may_open(request)
-        return team.team_companies(request.user).filter(pk=obj.company_id).exists()
-
-    # invitations are made, revoked and accepted through the Team page and the link only
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        who = access.for_request(request)
+        return who.is_manager if obj is None else who.may_manage_company(obj.company_id)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -159,19 +133,20 @@ class InvitationAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "media": self.media,
-            "is_operator": is_operator(request.user),
+            "is_operator": access.is_operator(request.user),
             **extra,
         }
 
     # ------------------------------------------------------------------ pages
 
     def changelist_view(self, request, extra_context=None):
-        if not _may_open(request):
+        who = access.for_request(request)
+        if not who.is_manager:
             raise PermissionDenied
         company_id = request.GET.get("company")
-        if company_id is None and is_operator(request.user):
+        if company_id is None and who.is_operator:
             return self.companies_view(request)
-        company = _own_company(request) if company_id is None else None
+        company = who.company if company_id is None else None
         company = company or _company_or_404(request, company_id)
         return self.team_response(request, company, InviteForm())
 
@@ -201,7 +176,7 @@ class InvitationAdmin(admin.ModelAdmin):
             )
         )
         leads = [r for r in recruiters if r.is_lead]
-        can_manage = team.may_manage_team(me, company)
+        can_manage = access.for_request(request).may_manage_team(company)
         rows = []
         for recruiter in recruiters:
             is_me = recruiter.user_id == me.pk
@@ -347,7 +322,7 @@ class RecruiterTeamActions:
         return {
             **self.admin_site.each_context(request),
             "opts": Invitation._meta,
-            "is_operator": is_operator(request.user),
+            "is_operator": access.is_operator(request.user),
             **extra,
         }
 

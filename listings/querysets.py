@@ -1,4 +1,5 @@
-"""Reads on postings and companies: each word ("live", "expiring") is defined here once."""
+"""Reads on postings and companies: each word ("live", "expiring") is defined here once
+(what "live" means is listings.lifecycle's)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from listings.access import is_active_staff, is_operator
+from listings.choices import ReportStatus, Status
+from listings.lifecycle import current_q, live_q
 from listings.pay import ToReference
 from listings.search_codes import KPI_BIT
 from listings.tsquery import SEARCH_CONFIG, compile_query
@@ -36,21 +40,10 @@ def search_query(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
-def current_q(prefix: str = "") -> models.Q:
-    """The clock's part of "live": already posted and not past valid_through."""
-    now = timezone.now()
-    return models.Q(**{f"{prefix}date_posted__lte": now, f"{prefix}valid_through__gt": now})
-
-
-def live_q(prefix: str = "") -> models.Q:
-    """The condition "live" (published, posted, not expired), optionally through a relation."""
-    return models.Q(**{f"{prefix}status": "published"}) & current_q(prefix)
-
-
 def _open_report_count(report, outer: str):
     """How many open reports the posting `outer` names has (0 when none), as a subquery."""
     counted = (
-        report.objects.filter(listing=models.OuterRef(outer), status="open")
+        report.objects.filter(listing=models.OuterRef(outer), status=ReportStatus.OPEN)
         .order_by()
         .values("listing")
         .annotate(n=models.Count("*"))
@@ -66,17 +59,18 @@ class ListingQuerySet(models.QuerySet):
 
     def expired(self) -> ListingQuerySet:
         """Published but past valid_through: left every public surface by itself."""
-        return self.filter(status="published", valid_through__lte=timezone.now())
+        return self.filter(status=Status.PUBLISHED, valid_through__lte=timezone.now())
 
     def expiring_within(self, days: int) -> ListingQuerySet:
         """Live postings whose valid_through falls within the next `days` days."""
         return self.live().filter(valid_through__lte=timezone.now() + timedelta(days=days))
 
     def for_recruiter(self, user) -> ListingQuerySet:
-        """Postings a staff user may manage: all for operators, their company's for recruiters."""
-        if user.is_superuser:
+        """Postings a staff user may manage (listings.access): all for operators, their
+        company's for recruiters, none for anyone else (inactive accounts included)."""
+        if is_operator(user):
             return self
-        if not user.is_active or not user.is_staff:
+        if not is_active_staff(user):
             return self.none()
         return self.filter(company__recruiters__user=user)
 
@@ -136,10 +130,11 @@ class ListingQuerySet(models.QuerySet):
 
 class CompanyQuerySet(models.QuerySet):
     def for_recruiter(self, user) -> CompanyQuerySet:
-        """Companies a staff user may act for: all for operators, their own for recruiters."""
-        if user.is_superuser:
+        """Companies a staff user may act for (listings.access): all for operators, their
+        own for recruiters, none for anyone else (inactive accounts included)."""
+        if is_operator(user):
             return self
-        if not user.is_active or not user.is_staff:
+        if not is_active_staff(user):
             return self.none()
         return self.filter(recruiters__user=user)
 

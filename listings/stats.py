@@ -40,6 +40,7 @@ from django.http import HttpRequest
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from listings.access import is_operator, recruiter_company
 from listings.visitors import client_address
 
 logger = logging.getLogger(__name__)
@@ -215,12 +216,10 @@ def _who(request: HttpRequest) -> tuple[bool, int | None]:
     if is_bot(request.META.get("HTTP_USER_AGENT", "")):
         return False, None
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_staff:
-        return True, None
-    if user.is_superuser:  # operators look at everything; they are not the audience
+    if is_operator(user):  # operators look at everything; they are not the audience
         return False, None
-    company_id = getattr(getattr(user, "recruiter_profile", None), "company_id", None)
-    return True, company_id
+    company = recruiter_company(user)  # None for everyone but an active recruiter
+    return True, company.pk if company else None
 
 
 def _visitor_id(request: HttpRequest, day: date, salt: bytes) -> str:

@@ -1,6 +1,7 @@
 """A company's team of recruiters: invitations, joining, removal and lead recruiters.
 
-Who may do what (every function checks it again, whatever the caller did):
+Who may do what (listings.access; every function checks it again, whatever the caller
+did):
 
 - every recruiter of a company sees its team; operators see every company's;
 - a company's active lead recruiters, and operators, invite, revoke, remove and name
@@ -35,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from listings.access import is_operator, is_operator_account, may_manage_team
 from listings.emails import templated_message
 from listings.models import Company, Invitation, Recruiter
 from listings.services import RECRUITERS_GROUP, recruiter_create
@@ -94,41 +96,19 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def team_companies(user) -> QuerySet[Company]:
-    """Companies whose team `user` may see: all for operators, their own for recruiters."""
-    return Company.objects.for_recruiter(user)
-
-
 def team_recruiters(user) -> QuerySet[Recruiter]:
     """Recruiters `user` may see: every one for operators, their company's for recruiters."""
-    return Recruiter.objects.filter(company__in=team_companies(user))
+    return Recruiter.objects.filter(company__in=Company.objects.for_recruiter(user))
 
 
 def team_invitations(user) -> QuerySet[Invitation]:
     """Invitations `user` may see: every one for operators, their company's for recruiters."""
-    return Invitation.objects.filter(company__in=team_companies(user))
+    return Invitation.objects.filter(company__in=Company.objects.for_recruiter(user))
 
 
 def pending_invitations(company: Company) -> QuerySet[Invitation]:
     """The company's invitations that can still be accepted, newest first."""
     return company.invitations.filter(pending_q())
-
-
-def may_view_team(user, company: Company) -> bool:
-    """Operators, and the company's own recruiters."""
-    return team_companies(user).filter(pk=company.pk).exists()
-
-
-def may_manage_team(user, company: Company) -> bool:
-    """Operators, and the company's active lead recruiters."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        user.is_staff
-        and Recruiter.objects.filter(user=user, company=company, is_lead=True).exists()
-    )
 
 
 def account_exists(email: str) -> bool:
@@ -200,7 +180,7 @@ def _problem_of(invitation: Invitation, *, expired: bool = False) -> str | None:
 def inviter_name(invitation: Invitation) -> str:
     """Who the invitation is from, as the email and the page name them."""
     inviter = invitation.invited_by
-    if inviter is None or inviter.is_superuser:
+    if inviter is None or is_operator_account(inviter):
         return f"The {settings.SITE_NAME} team"
     return inviter.get_full_name() or inviter.email or inviter.username
 
@@ -221,7 +201,9 @@ def invitation_message(*, invitation: Invitation) -> EmailMultiAlternatives:
         f"on {settings.SITE_NAME}"
     )
     # a colleague's question about the invitation goes to the colleague
-    reply_to = [inviter.email] if inviter and inviter.email and not inviter.is_superuser else []
+    reply_to = (
+        [inviter.email] if inviter and inviter.email and not is_operator_account(inviter) else []
+    )
     return templated_message(
         subject=subject,
         template="team_invitation",
@@ -281,7 +263,7 @@ def invitation_create(*, company: Company, email: str, by) -> Invitation:
             "A person recruits for one company; ask the operators if they are moving to yours.",
             code="elsewhere",
         )
-    if not by.is_superuser:
+    if not is_operator(by):
         sent = company.invitations.filter(created_at__gt=timezone.now() - timedelta(days=1))
         if sent.count() >= settings.TEAM_INVITATIONS_PER_DAY:
             raise ValidationError(
@@ -434,7 +416,7 @@ def recruiter_remove(*, recruiter: Recruiter, by) -> bool:
         for pk in sent:
             emails_cancel(topic=_topic(pk))
     user.groups.remove(Group.objects.get(name=RECRUITERS_GROUP))
-    if not user.is_superuser:
+    if not is_operator_account(user):
         user.is_staff = False
         user.set_unusable_password()
         user.save(update_fields=["is_staff", "password"])

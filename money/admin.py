@@ -14,16 +14,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.http import HttpRequest
 
+from listings.access import OperatorsOnly, is_operator
 from money import services
 from money.currencies import REFERENCE
 from money.models import ExchangeRate
 from money.rates import RatesError
 
 REFRESH_ACTION = "refresh_now"
-
-
-def _operator(request: HttpRequest) -> bool:
-    return request.user.is_active and request.user.is_superuser
 
 
 class ExchangeRateForm(forms.ModelForm):
@@ -42,22 +39,16 @@ class ExchangeRateForm(forms.ModelForm):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(OperatorsOnly, admin.ModelAdmin):
     form = ExchangeRateForm
     list_display = ("currency", "per_eur", "in_reference", "rate_date", "source", "updated_at")
     fields = ("currency", "per_eur", "in_reference", "rate_date", "source", "updated_at")
     actions = (REFRESH_ACTION,)
     actions_selection_counter = False
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _operator(request)
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return _operator(request)
-
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         # the euro's rate is 1 and a pegged currency follows its anchor: shown, not edited
-        return _operator(request) and (obj is None or obj.currency not in services.DERIVED)
+        return is_operator(request.user) and (obj is None or obj.currency not in services.DERIVED)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -86,7 +77,7 @@ class ExchangeRateAdmin(admin.ModelAdmin):
 
     @admin.action(description="Refresh now from FX_RATES_URL", permissions=["change"])
     def refresh_now(self, request: HttpRequest, queryset) -> None:
-        if not _operator(request):
+        if not is_operator(request.user):
             return
         result = services.rates_refresh()
         if result.error:

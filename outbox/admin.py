@@ -11,12 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from listings.access import OperatorsOnly, ReadOnly, is_operator
 from outbox import services
 from outbox.models import Email
-
-
-def _operator(request: HttpRequest) -> bool:
-    return request.user.is_active and request.user.is_superuser
 
 
 class EmailState(admin.SimpleListFilter):
@@ -45,27 +42,12 @@ class EmailState(admin.SimpleListFilter):
 
 
 @admin.register(Email)
-class EmailAdmin(admin.ModelAdmin):
+class EmailAdmin(ReadOnly, OperatorsOnly, admin.ModelAdmin):
     list_display = ("id", "kind", "recipients", "subject", "created_at", "state", "attempts")
     list_filter = (EmailState, "kind", "failure")
     search_fields = ("to", "subject", "message_id")
     date_hierarchy = "created_at"
     actions = ("send_now",)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _operator(request)
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return _operator(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Email._meta.fields]
@@ -76,7 +58,7 @@ class EmailAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send the selected unsent emails now")
     def send_now(self, request: HttpRequest, queryset: QuerySet) -> None:
-        if not _operator(request):
+        if not is_operator(request.user):
             return
         ids = list(queryset.unsent().filter(claimed_at=None).values_list("pk", flat=True))
         Email.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())

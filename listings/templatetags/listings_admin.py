@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
+from listings.access import is_operator
 from listings.choices import ReportStatus, Status
 from listings.models import Listing, Report
 
@@ -14,8 +15,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def moderation_queue(context) -> dict | None:
     """Counts and links of the review queue and the open reports (operators only)."""
-    user = context["request"].user
-    if not (user.is_active and user.is_superuser):
+    if not is_operator(context["request"].user):
         return None
     listings = reverse("admin:listings_listing_changelist")
     open_reports = Report.objects.filter(status=ReportStatus.OPEN)
