@@ -7,7 +7,8 @@ class AlertsConfig(AppConfig):
     verbose_name = "Job alerts"
 
     def ready(self) -> None:
-        from alerts import services, signals, stats  # noqa: F401 - connects the receivers
+        # signals connects the receivers; tasks registers what services enqueue by name
+        from alerts import services, signals, stats, tasks  # noqa: F401
         from listings.stats import register_daily_source
         from outbox import kinds
 

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from alerts import matching, tokens
+from alerts import tokens
+from alerts.criteria import criteria_summary
 from alerts.models import Frequency, Subscription
 from listings.models import Listing
 from outbox.services import site_host
@@ -74,7 +75,7 @@ def alert_message(
         "postings": [posting_summary(listing, subscription.salary_currency) for listing in shown],
         "more": len(listings) - len(shown),
         "count": len(listings),
-        "criteria_summary": matching.criteria_summary(criteria),
+        "criteria_summary": criteria_summary(criteria),
         "frequency": subscription.get_frequency_display().lower(),
         "search_url": settings.SITE_URL + subscription.search_url,
         "manage_url": tokens.manage_url(subscription),
@@ -107,7 +108,7 @@ def confirmation_message(*, subscription: Subscription) -> EmailMultiAlternative
     criteria = subscription.criteria
     context = {
         "subscription": subscription,
-        "criteria_summary": matching.criteria_summary(criteria),
+        "criteria_summary": criteria_summary(criteria),
         "frequency": subscription.get_frequency_display().lower(),
         "confirm_url": tokens.confirm_url(subscription.pk),
         "valid_days": settings.ALERTS_CONFIRM_MAX_AGE_SECONDS // 86400,

@@ -1,4 +1,4 @@
-"""What an alert's criteria are, and reverse matching: which alerts a posting satisfies.
+"""Reverse matching: which alerts a posting satisfies (their criteria: alerts/criteria.py).
 
 A search on /jobs/ asks "which postings match these criteria?" and ListingFilter
 answers it. An alert asks the reverse when a posting goes live: "which of the
@@ -16,208 +16,13 @@ this on random postings and random criteria (hypothesis).
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
-from functools import lru_cache
-from urllib.parse import urlencode
 
 from django.db import connection
-from django.http import QueryDict
 
-from alerts.models import FUNCTION_BITS, KPI_BITS, LEVEL_BITS, OTHER_BIT, WORKPLACE_BITS
-from listings.filters import ListingFilter, country_codes_matching
-from listings.models import Industry
-from money.currencies import REFERENCE
-
-# ListingFilter parameters an alert keeps (sort, page and posted make no sense for one),
-# in the order they are put into words.
-CRITERIA = (
-    "q",
-    "level",
-    "function",
-    "workplace",
-    "location",
-    "country",
-    "kpi",
-    "industry",
-    "salary_min",
-    "salary_currency",
-    "team_size_min",
-    "experience",
-)
-MULTI = {
-    "level": "levels",
-    "function": "functions",
-    "workplace": "workplaces",
-    "country": "countries",
-    "kpi": "kpis",
-    "industry": "industries",
-}
-NUMBERS = ("salary_min", "team_size_min", "experience")
-TEXTS = ("q", "location")
-# Parameters that only qualify another one (salary_currency: the currency of salary_min).
-QUALIFIERS = {"salary_currency": "salary_min"}
-
-
-# --------------------------------------------------------------------------- criteria
-
-
-def alert_filterset(data: Mapping | QueryDict | None, queryset=None) -> ListingFilter:
-    """The search FilterSet on alert parameters only (sort, page, posted dropped)."""
-    clean = QueryDict(mutable=True)
-    if data is not None:
-        for key in CRITERIA:
-            if hasattr(data, "getlist"):
-                values = data.getlist(key)
-            else:
-                value = data.get(key)
-                values = value if isinstance(value, list) else [] if value is None else [value]
-            if values:
-                clean.setlist(key, [str(v) for v in values])
-    return ListingFilter(clean, queryset=queryset)
-
-
-def criteria_from(filterset: ListingFilter) -> dict:
-    """The valid alert criteria of a bound FilterSet, as plain JSON-able values."""
-    criteria: dict = {}
-    cleaned = filterset.cleaned
-    for key, value in cleaned.items():
-        if key not in CRITERIA or (key in QUALIFIERS and QUALIFIERS[key] not in cleaned):
-            continue
-        if key in NUMBERS:
-            criteria[key] = int(value)
-        elif key in MULTI:
-            criteria[key] = [str(v) for v in value]
-        else:
-            criteria[key] = str(value).strip()
-    if "salary_min" in criteria:  # a minimum is always said with its currency
-        criteria["salary_currency"] = filterset.pay_currency
-    return {k: v for k, v in criteria.items() if v not in ("", [], None)}
-
-
-def columns_for(criteria: Mapping) -> dict:
-    """Subscription column values for a criteria dict (missing criteria mean "any")."""
-    location = (criteria.get("location") or "").strip()
-    columns: dict = {
-        "q": (criteria.get("q") or "").strip(),
-        "location": location,
-        "location_countries": country_codes_matching(location) if location else [],
-    }
-    for param, column in MULTI.items():
-        columns[column] = list(criteria.get(param) or [])
-    for param in NUMBERS:
-        value = criteria.get(param)
-        columns[param] = None if value is None else int(value)
-    columns["salary_currency"] = criteria.get("salary_currency") or REFERENCE
-    return columns
-
-
-def criteria_of(subscription) -> dict:
-    """A subscription's criteria as ListingFilter parameters, in the FilterSet's order."""
-    criteria: dict = {}
-    for param in CRITERIA:
-        if param in MULTI:
-            value = list(getattr(subscription, MULTI[param]) or [])
-        else:
-            value = getattr(subscription, param)
-        if param in QUALIFIERS and QUALIFIERS[param] not in criteria:
-            continue
-        if value not in (None, "", []):
-            criteria[param] = value
-    return criteria
-
-
-def query_pairs(criteria: Mapping) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for param in CRITERIA:
-        value = criteria.get(param)
-        if value in (None, "", []):
-            continue
-        if isinstance(value, list):
-            pairs.extend((param, str(v)) for v in value)
-        else:
-            pairs.append((param, str(value)))
-    return pairs
-
-
-def query_string(criteria: Mapping) -> str:
-    return urlencode(query_pairs(criteria))
-
-
-def querydict(criteria: Mapping) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for key, value in query_pairs(criteria):
-        data.appendlist(key, value)
-    return data
-
-
-@lru_cache(maxsize=1)
-def _labelling_filterset() -> ListingFilter:
-    # chip_label only reads the choices of the FilterSet's fields; one unbound instance
-    # serves every call (industry choices are a callable, read from the database).
-    return ListingFilter()
-
-
-@lru_cache(maxsize=8192)
-def _fixed_label(name: str, value: str) -> str:
-    from listings.search_views import chip_label
-
-    return chip_label(_labelling_filterset(), name, value)
-
-
-_industry_names: dict = {"until": 0.0, "names": {}}
-
-
-def _label(name: str, value) -> str:
-    """A criterion in words, as the search page's chips put it (listings.search_views).
-
-    Labels are cached: an alert email is rendered thousands of times a minute and the
-    country list alone has 250 choices. Industry names come from the database, so they
-    are cached for five minutes only.
-    """
-    if name == "industry":
-        now = time.monotonic()
-        if now > _industry_names["until"]:
-            _industry_names["names"] = dict(Industry.objects.values_list("slug", "name"))
-            _industry_names["until"] = now + 300
-        return _industry_names["names"].get(str(value), str(value))
-    return _fixed_label(name, str(value))
-
-
-def criteria_words(criteria: Mapping) -> list[str]:
-    """One phrase per criterion, e.g. ["Senior Director or VP / Head of", "Remote", "NPS"].
-
-    Values of one multi-valued parameter are alternatives ("or"); different
-    parameters all apply. KPIs are the exception: a posting must own all of them.
-    """
-    parts: list[str] = []
-    for param in CRITERIA:
-        value = criteria.get(param)
-        if value in (None, "", []):
-            continue
-        if isinstance(value, list):
-            labels = [_label(param, v) for v in value]
-            parts.append((" and " if param == "kpi" else " or ").join(labels))
-        elif param in QUALIFIERS:
-            continue  # said with the parameter it qualifies
-        elif param == "salary_min":
-            currency = criteria.get("salary_currency") or REFERENCE
-            parts.append(f"{_label(param, value)} {currency}")
-        else:
-            parts.append(_label(param, value))
-    return parts
-
-
-def criteria_summary(criteria: Mapping) -> str:
-    """The criteria in one line: "Senior Director or VP · Remote · NPS · Salary ≥ 180,000"."""
-    return " · ".join(criteria_words(criteria)) or "All new roles"
-
-
-def default_name(criteria: Mapping) -> str:
-    summary = criteria_summary(criteria)
-    return summary if len(summary) <= 120 else summary[:119].rstrip() + "…"
-
+from alerts.choices import FUNCTION_BITS, KPI_BITS, LEVEL_BITS, OTHER_BIT, WORKPLACE_BITS
+from listings.lifecycle import live_sql
 
 # --------------------------------------------------------------------------- reverse matching
 
@@ -255,7 +60,7 @@ POSTING_SQL = f"""
            workplace, country, applicant_countries, industries, city, region,
            search_vector || ''::tsvector AS search_vector
       FROM listings_listing
-     WHERE status = 'published' AND date_posted <= %(now)s AND valid_through > %(now)s
+     WHERE {live_sql()}
 """  # noqa: S608 - only choice codes are interpolated, checked above
 
 # Subscription s matches posting l: one line per ListingFilter filter, same semantics.
@@ -300,7 +105,9 @@ def matching_subscription_ids(
     frequency: str | None = None,
     subscription_ids: Iterable[int] | None = None,
 ) -> list[int]:
-    """Active subscriptions (of `frequency`, or all) that the live posting matches: one query."""
+    """Active subscriptions (of `frequency`, or all; among `subscription_ids`, if given)
+    that the live posting matches: one query. The read behind the benchmarks and the
+    agreement tests; publishing and digests write their matches directly (below)."""
     params: dict = {"now": now, "listing_id": listing_id}
     extra = ""
     if frequency:
@@ -353,7 +160,6 @@ def record_digest_matches(
     next_attempt_at: datetime,
     id_from: int,
     id_to: int,
-    subscription_ids: Iterable[int] | None = None,
 ) -> tuple[int, list[int]]:
     """Collect one digest for the due subscriptions with ids in [id_from, id_to).
 
@@ -372,10 +178,6 @@ def record_digest_matches(
         "id_from": id_from,
         "id_to": id_to,
     }
-    only = ""
-    if subscription_ids is not None:
-        only = " AND id = ANY (%(sub_ids)s)"
-        params["sub_ids"] = list(subscription_ids)
     # Many postings against many alerts: rather than testing every pair, group the new
     # postings by their (level, workplace, function) and pair each group only with the
     # alerts that accept it (a cheap integer test per alert and group); the other
@@ -385,7 +187,7 @@ def record_digest_matches(
             SELECT * FROM alerts_subscription
              WHERE status = 'active' AND frequency = %(frequency)s
                AND watermark <= %(due_before)s
-               AND id >= %(id_from)s AND id < %(id_to)s{only}
+               AND id >= %(id_from)s AND id < %(id_to)s
                FOR UPDATE SKIP LOCKED
         ),
         l AS MATERIALIZED ({POSTING_SQL}

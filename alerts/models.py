@@ -3,18 +3,18 @@
 A Subscription keeps its criteria in plain columns (arrays for the multi-valued
 parameters, integers for thresholds, the keywords with their tsquery) so that the
 database can test every subscription against a posting in one set-based query
-(reverse matching, alerts/matching.py). A Delivery is one (subscription, posting)
-pair, written before any email is composed and unique, so a posting reaches an
-alert at most once and a crash never loses it; the email itself goes through the
-outbox (outbox.models.Email) like every other email. A MatchJob records that a posting went
-live and its instant alerts still have to be found (a transactional outbox: it is
-written in the publishing transaction, so a broker outage cannot lose it).
+(reverse matching, alerts/matching.py; the criteria themselves: alerts/criteria.py).
+A Delivery is one (subscription, posting) pair, written before any email is composed
+and unique, so a posting reaches an alert at most once and a crash never loses it;
+the email itself goes through the outbox (outbox.models.Email) like every other
+email. A MatchJob records that a posting went live and its instant alerts still
+have to be found (a transactional outbox: it is written in the publishing
+transaction, so a broker outage cannot lose it).
 """
 
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -25,22 +25,23 @@ from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
 from django.utils import timezone
 
+from alerts.choices import (
+    ANY_BITS,
+    FUNCTION_BITS,
+    KPI_BITS,
+    LEVEL_BITS,
+    WORKPLACE_BITS,
+    Frequency,
+    Kind,
+    Status,
+)
+from alerts.criteria import columns_for, criteria_of
 from alerts.querysets import DeliveryQuerySet, MatchJobQuerySet, SubscriptionQuerySet
 from listings.choices import KPI, Function, Level, Workplace
+from listings.labels import criteria_query_string
 from listings.models import Listing, country_codes
 from listings.querysets import SEARCH_CONFIG
 from money.currencies import Currency
-
-# Enumerated criteria are also kept as bit sets, so that matching one posting against
-# 100,000 alerts is integer arithmetic, not array scans: bit i stands for the i-th
-# choice. An alert with no such criterion has every bit set (ANY_BITS), and a posting
-# whose value is not a known choice gets OTHER_BIT, which only "any" accepts.
-ANY_BITS = -1
-OTHER_BIT = 1 << 30
-LEVEL_BITS = {value: 1 << i for i, value in enumerate(Level.values)}
-FUNCTION_BITS = {value: 1 << i for i, value in enumerate(Function.values)}
-WORKPLACE_BITS = {value: 1 << i for i, value in enumerate(Workplace.values)}
-KPI_BITS = {value: 1 << i for i, value in enumerate(KPI.values)}
 
 
 def _bits_of(field: str, bits: dict[str, int], *, empty_means_any: bool = True):
@@ -68,33 +69,6 @@ def _generated_int(expression):
     return models.GeneratedField(
         expression=expression, output_field=models.IntegerField(), db_persist=True
     )
-
-
-class Frequency(models.TextChoices):
-    INSTANT = "instant", "As soon as a role is posted"
-    DAILY = "daily", "Once a day"
-    WEEKLY = "weekly", "Once a week"
-
-
-# How long after its last digest a subscription is due again. Short of a full
-# period, so a scheduled run a few minutes early still counts, yet a duplicate run
-# the same day finds nothing due.
-DIGEST_PERIOD = {
-    Frequency.DAILY: timedelta(hours=20),
-    Frequency.WEEKLY: timedelta(days=6, hours=20),
-}
-
-
-class Status(models.TextChoices):
-    PENDING = "pending", "Waiting for confirmation"
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
-
-
-class Kind(models.TextChoices):
-    SEARCH = "search", "Saved search"
-    PROFILE = "profile", "Roles that match my profile"
 
 
 class Subscription(models.Model):
@@ -213,25 +187,19 @@ class Subscription(models.Model):
     # ------------------------------------------------------------------ criteria
 
     def set_criteria(self, criteria: dict) -> None:
-        """Fill the criteria columns from a criteria dict (alerts.matching.criteria_from)."""
-        from alerts.matching import columns_for
-
+        """Fill the criteria columns from a criteria dict (alerts.criteria.criteria_from)."""
         for column, value in columns_for(criteria).items():
             setattr(self, column, value)
 
     @property
     def criteria(self) -> dict:
         """The criteria as ListingFilter parameters (only those in use)."""
-        from alerts.matching import criteria_of
-
         return criteria_of(self)
 
     @property
     def query_string(self) -> str:
         """The criteria as a /jobs/ query string, e.g. level=vp&workplace=remote."""
-        from alerts.matching import query_string
-
-        return query_string(self.criteria)
+        return criteria_query_string(self.criteria)
 
     @property
     def search_url(self) -> str:
@@ -243,10 +211,6 @@ class Subscription(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == Status.ACTIVE
-
-    @property
-    def is_digest(self) -> bool:
-        return self.frequency in DIGEST_PERIOD
 
     def confirm(self, *, now=None) -> bool:
         """Activate a pending subscription; True if this call activated it."""

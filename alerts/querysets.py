@@ -8,30 +8,28 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from alerts.choices import Status
+
 
 class SubscriptionQuerySet(models.QuerySet):
     def active(self) -> SubscriptionQuerySet:
         """Confirmed, not paused, not unsubscribed: the alerts that send email."""
-        return self.filter(status="active")
+        return self.filter(status=Status.ACTIVE)
 
     def for_user(self, user) -> SubscriptionQuerySet:
         """A signed-in candidate's own alerts (none for anyone else)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(user=user).exclude(status="unsubscribed")
+        return self.filter(user=user).exclude(status=Status.UNSUBSCRIBED)
 
-    def digest_due(self, frequency: str, now: datetime) -> SubscriptionQuerySet:
-        """Active digest alerts of `frequency` whose last digest is a period old."""
-        from alerts.models import DIGEST_PERIOD
-
-        return self.active().filter(
-            frequency=frequency, watermark__lte=now - DIGEST_PERIOD[frequency]
-        )
+    def digest_due(self, frequency: str, due_before: datetime) -> SubscriptionQuerySet:
+        """Active alerts of `frequency` whose last digest was at `due_before` or earlier."""
+        return self.active().filter(frequency=frequency, watermark__lte=due_before)
 
     def unconfirmed_expired(self, now: datetime) -> SubscriptionQuerySet:
         """Pending subscriptions whose confirmation link has expired."""
         age = timedelta(seconds=settings.ALERTS_CONFIRM_MAX_AGE_SECONDS)
-        return self.filter(status="pending", created_at__lt=now - age)
+        return self.filter(status=Status.PENDING, created_at__lt=now - age)
 
     def confirmation_unqueued(self, now: datetime) -> SubscriptionQuerySet:
         """Pending subscriptions with no confirmation email queued (made before the outbox
@@ -39,7 +37,7 @@ class SubscriptionQuerySet(models.QuerySet):
         grace = timedelta(seconds=settings.ALERTS_SWEEP_GRACE_SECONDS)
         age = timedelta(seconds=settings.ALERTS_CONFIRM_MAX_AGE_SECONDS)
         return self.filter(
-            status="pending",
+            status=Status.PENDING,
             confirmation_sent_at=None,
             created_at__lt=now - grace,
             created_at__gt=now - age,

@@ -27,18 +27,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from alerts import matching
-from alerts.models import DIGEST_PERIOD, Delivery, Frequency, Kind, MatchJob, Status, Subscription
+from alerts.choices import DIGEST_PERIOD, Frequency, Kind, Status
+from alerts.criteria import alert_filterset, criteria_from, default_name, querydict
+from alerts.emails import alert_message, confirmation_message
+from alerts.models import Delivery, MatchJob, Subscription
+from candidates.models import Profile
 from listings.models import Listing
 from listings.throttle import rate_limit_hit
 from outbox.kinds import BULK_PRIORITY
 from outbox.kinds import Kind as EmailKind
 from outbox.models import Email
-from outbox.services import email_enqueue, emails_cancel, send_on_commit
+from outbox.services import email_enqueue, emails_cancel, outbox_health, send_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -51,25 +56,31 @@ DIGEST_OVERLAP_SECONDS = 600  # a publishing transaction open across a digest is
 # --------------------------------------------------------------------------- enqueueing
 
 
-def _enqueue(task, *args, bulk: bool = False) -> bool:
+# The tasks services start, by name: alerts/tasks.py registers them (alerts/apps.py
+# imports it at start) and calls services, so services never import tasks back.
+MATCH_TASK = "alerts.match_posting"
+COMPOSE_TASK = "alerts.compose"
+
+
+def _enqueue(task_name: str, *args, bulk: bool = False) -> bool:
     """Send a task to the broker; a broker outage is logged, the sweeper catches up.
     Bulk work (composing alert emails) waits behind what people are waiting for."""
     try:
-        task.apply_async(args=args, priority=BULK_PRIORITY if bulk else None)
+        current_app.signature(task_name, args=args).apply_async(
+            priority=BULK_PRIORITY if bulk else None
+        )
     except Exception:
-        logger.exception("could not enqueue %s%r; the sweeper will retry", task.name, args)
+        logger.exception("could not enqueue %s%r; the sweeper will retry", task_name, args)
         return False
     return True
 
 
 def enqueue_compose(subscription_ids: list[int]) -> int:
     """Enqueue compose tasks for these subscriptions, COMPOSE_BATCH per task."""
-    from alerts.tasks import compose_alerts
-
     ids = sorted(set(subscription_ids))
     batches = [ids[i : i + COMPOSE_BATCH] for i in range(0, len(ids), COMPOSE_BATCH)]
     for batch in batches:
-        _enqueue(compose_alerts, batch, bulk=True)
+        _enqueue(COMPOSE_TASK, batch, bulk=True)
     return len(batches)
 
 
@@ -145,7 +156,7 @@ def subscription_request(
     now = now or timezone.now()
     subscription = Subscription(
         email=email.strip(),
-        name=name.strip() or matching.default_name(criteria),
+        name=name.strip() or default_name(criteria),
         frequency=frequency,
         status=Status.PENDING,
         created_at=now,
@@ -170,7 +181,7 @@ def subscription_create_for_user(
     subscription = Subscription(
         user=user,
         email=email,
-        name=name.strip() or matching.default_name(criteria),
+        name=name.strip() or default_name(criteria),
         frequency=frequency,
         kind=kind,
         status=Status.ACTIVE,
@@ -261,7 +272,7 @@ def subscription_update(*, subscription: Subscription, name: str, frequency: str
         fields.append("frequency")
         if frequency == Frequency.INSTANT:
             subscription.save(update_fields=fields)
-            digest_catch_up(subscription=subscription, frequency=old)
+            digest_catch_up(subscription=subscription)
             return subscription
         if old == Frequency.INSTANT:
             subscription.watermark = timezone.now()
@@ -270,7 +281,7 @@ def subscription_update(*, subscription: Subscription, name: str, frequency: str
     return subscription
 
 
-def digest_catch_up(*, subscription: Subscription, frequency: str) -> list[int]:
+def digest_catch_up(*, subscription: Subscription) -> list[int]:
     """Collect, now, what a digest alert has pending (used when it turns instant)."""
     now = timezone.now()
     _, with_new = matching.record_digest_matches(
@@ -331,13 +342,11 @@ def profile_criteria(profile) -> dict:
     if profile.leadership_years is not None:
         criteria["experience"] = int(profile.leadership_years)
     # through the FilterSet, so an alert never holds a value a search would drop
-    return matching.criteria_from(matching.alert_filterset(matching.querydict(criteria)))
+    return criteria_from(alert_filterset(querydict(criteria)))
 
 
 def profile_alert_save(*, user, frequency: str = Frequency.DAILY) -> tuple[Subscription, bool]:
     """Create the candidate's "roles that match my profile" alert, or refresh its criteria."""
-    from candidates.models import Profile
-
     email = verified_email(user)
     if email is None:
         raise PermissionError("a verified email address is needed")
@@ -399,11 +408,9 @@ def posting_went_live(*, listing: Listing) -> None:
     The MatchJob row survives a broker outage or a lost task: the sweeper finds jobs
     not done and enqueues them again. One per posting, so it can never alert twice.
     """
-    from alerts.tasks import match_posting
-
     MatchJob.objects.bulk_create([MatchJob(listing=listing)], ignore_conflicts=True)
     pk = listing.pk
-    transaction.on_commit(lambda: _enqueue(match_posting, pk))
+    transaction.on_commit(lambda: _enqueue(MATCH_TASK, pk))
 
 
 def posting_match(*, listing_id: int, now: datetime | None = None) -> int:
@@ -469,7 +476,7 @@ def digest_plan(
     late = timedelta(hours=8) if overdue_only else timedelta(0)
     if due_before is None:
         due_before = now - DIGEST_PERIOD[frequency] - late
-    due = Subscription.objects.active().filter(frequency=frequency, watermark__lte=due_before)
+    due = Subscription.objects.digest_due(frequency, due_before)
     ids = list(due.order_by("id").values_list("id", flat=True))
     starts = ids[::chunk]
     ends = [*starts[1:], ids[-1] + 1] if ids else []
@@ -580,53 +587,72 @@ def alerts_compose(*, subscription_ids: list[int]) -> ComposeReport:
     """Turn these subscriptions' pending rows into emails in the outbox: one email per
     subscription, in one transaction (a crash rolls it all back; rows another composer
     holds are left to it)."""
-    from alerts.emails import alert_message
+    grouped = _claim_pending(subscription_ids)
+    report = ComposeReport(pending=sum(len(items) for items in grouped.values()))
+    if not grouped:
+        return report
+    subscriptions = Subscription.objects.in_bulk(list(grouped))
+    listing_ids = [lid for items in grouped.values() for _, lid in items]
+    live = Listing.objects.live().with_company().in_bulk(listing_ids)
+    email_ids = []
+    for subscription_id in sorted(grouped):
+        email = _compose_one(subscriptions.get(subscription_id), grouped[subscription_id], live)
+        report.skipped_rows += email.skipped
+        if email.pk is not None:
+            email_ids.append(email.pk)
+            report.emails += 1
+    send_on_commit(email_ids)
+    return report
 
-    rows = list(
+
+def _claim_pending(subscription_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
+    """The pending (delivery id, listing id) rows of each subscription, row-locked; rows
+    another composer holds are skipped."""
+    rows = (
         Delivery.objects.pending()
         .filter(subscription_id__in=list(subscription_ids))
         .select_for_update(skip_locked=True)
         .values_list("id", "subscription_id", "listing_id")
     )
-    report = ComposeReport(pending=len(rows))
-    if not rows:
-        return report
     grouped: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for delivery_id, subscription_id, listing_id in rows:
         grouped[subscription_id].append((delivery_id, listing_id))
-    subscriptions = Subscription.objects.in_bulk(list(grouped))
-    live = Listing.objects.live().with_company().in_bulk([lid for _, _, lid in rows])
-    email_ids = []
-    for subscription_id in sorted(grouped):
-        items = grouped[subscription_id]
-        subscription = subscriptions.get(subscription_id)
-        if subscription is None or subscription.status != Status.ACTIVE:
-            report.skipped_rows += _skip([d for d, _ in items], Delivery.Skip.STOPPED)
-            continue
-        gone = [d for d, lid in items if lid not in live]
-        report.skipped_rows += _skip(gone, Delivery.Skip.NOT_LIVE)
-        keep = [(d, live[lid]) for d, lid in items if lid in live]
-        if not keep:
-            continue
-        delivery_ids = [d for d, _ in keep]
-        message = alert_message(
-            subscription=subscription,
-            listings=[listing for _, listing in keep],
-            delivery_ids=delivery_ids,
-        )
-        key = "alert:" + message.extra_headers["Message-ID"]
-        email = email_enqueue(
-            kind=EmailKind.ALERT,
-            key=key,
-            message=message,
-            topic=alert_topic(subscription_id),
-            send=False,
-        ) or Email.objects.get(key=key)
-        Delivery.objects.filter(pk__in=delivery_ids).update(email=email)
-        email_ids.append(email.pk)
-        report.emails += 1
-    send_on_commit(email_ids)
-    return report
+    return grouped
+
+
+@dataclass
+class _Composed:
+    pk: int | None  # the outbox email, or None when nothing was left to send
+    skipped: int
+
+
+def _compose_one(
+    subscription: Subscription | None, items: list[tuple[int, int]], live: dict
+) -> _Composed:
+    """One subscription's email: its rows whose posting is still live, linked to one
+    outbox email; the rest skipped (alert stopped, or posting gone)."""
+    if subscription is None or subscription.status != Status.ACTIVE:
+        return _Composed(None, _skip([d for d, _ in items], Delivery.Skip.STOPPED))
+    skipped = _skip([d for d, lid in items if lid not in live], Delivery.Skip.NOT_LIVE)
+    keep = [(d, live[lid]) for d, lid in items if lid in live]
+    if not keep:
+        return _Composed(None, skipped)
+    delivery_ids = [d for d, _ in keep]
+    message = alert_message(
+        subscription=subscription,
+        listings=[listing for _, listing in keep],
+        delivery_ids=delivery_ids,
+    )
+    key = "alert:" + message.extra_headers["Message-ID"]
+    email = email_enqueue(
+        kind=EmailKind.ALERT,
+        key=key,
+        message=message,
+        topic=alert_topic(subscription.pk),
+        send=False,
+    ) or Email.objects.get(key=key)
+    Delivery.objects.filter(pk__in=delivery_ids).update(email=email)
+    return _Composed(email.pk, skipped)
 
 
 # what an alert email's end means for its deliveries
@@ -681,8 +707,6 @@ def alert_emails_failed(email_ids: list[int]) -> None:
 def confirmation_enqueue(*, subscription: Subscription, now: datetime | None = None) -> bool:
     """Put the confirmation email of a pending subscription in the outbox, at most once
     (in the caller's transaction)."""
-    from alerts.emails import confirmation_message
-
     now = now or timezone.now()
     claimed = Subscription.objects.filter(
         pk=subscription.pk, status=Status.PENDING, confirmation_sent_at=None
@@ -717,12 +741,10 @@ def deliveries_sweep(*, now: datetime | None = None) -> SweepReport:
     Rows the sweeper enqueues get a new next_attempt_at a grace period ahead, so a
     long backlog is not enqueued again every minute while it drains.
     """
-    from alerts.tasks import match_posting
-
     now = now or timezone.now()
     report = SweepReport()
     for listing_id in MatchJob.objects.unfinished(now).values_list("listing_id", flat=True)[:1000]:
-        report.match_jobs += _enqueue(match_posting, listing_id)
+        report.match_jobs += _enqueue(MATCH_TASK, listing_id)
     with transaction.atomic():
         due = Delivery.objects.due(now).order_by("next_attempt_at").values("id")[:SWEEP_LIMIT]
         subscription_ids = sorted(
@@ -757,8 +779,6 @@ def alerts_cleanup(*, now: datetime | None = None) -> int:
 
 def delivery_health(now: datetime | None = None) -> dict:
     """Figures for operators: what is owed, how late, what keeps failing."""
-    from outbox.services import outbox_health
-
     now = now or timezone.now()
     unsent = Delivery.objects.unsent()
     oldest = unsent.order_by("created_at").values_list("created_at", flat=True).first()

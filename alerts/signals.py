@@ -1,5 +1,6 @@
-"""What alerts do when other apps change: a profile alert follows its profile, and an
-account's deletion takes its alerts along."""
+"""What alerts do when other apps change: a posting that goes live is matched against
+instant alerts, a profile alert follows its profile, and an account's deletion takes
+its alerts along."""
 
 from __future__ import annotations
 
@@ -8,6 +9,12 @@ from django.dispatch import receiver
 
 from alerts import services
 from candidates.signals import account_deleting
+from listings.signals import posting_went_live
+
+
+@receiver(posting_went_live, dispatch_uid="alerts_match_new_posting")
+def match_new_posting(sender, listing, **kwargs) -> None:
+    services.posting_went_live(listing=listing)
 
 
 @receiver(post_save, sender="candidates.Profile", dispatch_uid="alerts_profile_alert_sync")

@@ -15,13 +15,13 @@ from alerts import services
 from outbox.kinds import BULK_PRIORITY
 
 
-@shared_task(name="alerts.match_posting")
+@shared_task(name=services.MATCH_TASK)
 def match_posting(listing_id: int) -> int:
     """Record deliveries for the instant alerts a posting that just went live matches."""
     return services.posting_match(listing_id=listing_id)
 
 
-@shared_task(name="alerts.compose")
+@shared_task(name=services.COMPOSE_TASK)
 def compose_alerts(subscription_ids: list[int]) -> dict:
     """Put the emails these subscriptions are owed in the outbox (a rerun adds nothing)."""
     report = services.alerts_compose(subscription_ids=[int(i) for i in subscription_ids])

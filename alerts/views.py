@@ -21,9 +21,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from alerts import matching, services, tokens
+from alerts import services, tokens
+from alerts.criteria import (
+    alert_filterset,
+    criteria_from,
+    criteria_summary,
+    criteria_words,
+    default_name,
+    querydict,
+)
 from alerts.forms import AlertSettingsForm, SubscribeForm
 from alerts.models import Frequency, Kind, Status, Subscription
+from listings.labels import criteria_query_string
 from listings.models import SearchEntry
 from listings.search import count_results
 from listings.visitors import client_address
@@ -35,8 +44,8 @@ def _describe(subscription: Subscription) -> dict:
     criteria = subscription.criteria
     return {
         "subscription": subscription,
-        "criteria_words": matching.criteria_words(criteria),
-        "criteria_summary": matching.criteria_summary(criteria),
+        "criteria_words": criteria_words(criteria),
+        "criteria_summary": criteria_summary(criteria),
     }
 
 
@@ -47,10 +56,10 @@ def _describe(subscription: Subscription) -> dict:
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """Subscribe to the search in the query string (the form posts back to the same URL)."""
-    filterset = matching.alert_filterset(request.GET)
-    criteria = matching.criteria_from(filterset)
+    filterset = alert_filterset(request.GET)
+    criteria = criteria_from(filterset)
     user_email = services.verified_email(request.user)
-    initial = {"name": matching.default_name(criteria), "frequency": Frequency.DAILY}
+    initial = {"name": default_name(criteria), "frequency": Frequency.DAILY}
     if request.user.is_authenticated and not user_email:
         initial["email"] = request.user.email
     data = request.POST if request.method == "POST" else None
@@ -59,10 +68,10 @@ def new(request: HttpRequest) -> HttpResponse:
         "form": form,
         "filterset": filterset,
         "criteria": criteria,
-        "criteria_words": matching.criteria_words(criteria),
-        "query_string": matching.query_string(criteria),
+        "criteria_words": criteria_words(criteria),
+        "query_string": criteria_query_string(criteria),
         "live_count": count_results(
-            matching.alert_filterset(request.GET, queryset=SearchEntry.objects.live())
+            alert_filterset(request.GET, queryset=SearchEntry.objects.live())
         ),
         "user_email": user_email,
     }
@@ -206,8 +215,8 @@ def manage_by_link(request: HttpRequest, token: str) -> HttpResponse:
 
 def _live_count(subscription: Subscription) -> int:
     """How many live postings match the alert's criteria today (on the search rows)."""
-    data = matching.querydict(subscription.criteria)
-    return count_results(matching.alert_filterset(data, queryset=SearchEntry.objects.live()))
+    data = querydict(subscription.criteria)
+    return count_results(alert_filterset(data, queryset=SearchEntry.objects.live()))
 
 
 # --------------------------------------------------------------------------- /me/alerts/

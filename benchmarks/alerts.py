@@ -63,6 +63,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from alerts import matching, services  # noqa: E402
+from alerts.criteria import alert_filterset, querydict  # noqa: E402
 from alerts.management.commands.seed_subscriptions import SEED_DOMAIN  # noqa: E402
 from alerts.models import Delivery, Frequency, Subscription  # noqa: E402
 from listings.models import Listing  # noqa: E402
@@ -153,9 +154,7 @@ def bench_matching(runs: int, sample: int, rng: random.Random) -> dict:
     agree = 0
     started = time.perf_counter()
     for subscription in picked:
-        filterset = matching.alert_filterset(
-            matching.querydict(subscription.criteria), queryset=one
-        )
+        filterset = alert_filterset(querydict(subscription.criteria), queryset=one)
         hit = filterset.qs.exists()
         agree += hit == (subscription.pk in reverse)
     per_alert_ms = (time.perf_counter() - started) * 1000 / len(picked)

@@ -177,8 +177,8 @@ def create_alerts(count: int, watermark, rng: random.Random) -> int:
     """`count` confirmed daily alerts, with criteria drawn as seed_subscriptions draws them."""
     from django.db import transaction
 
+    from alerts.criteria import columns_for
     from alerts.management.commands.seed_subscriptions import Command as SeedSubscriptions
-    from alerts.matching import columns_for
     from alerts.models import Frequency, Status, Subscription
 
     seeder = SeedSubscriptions()
@@ -658,7 +658,8 @@ def email_checks(baseline: int, messages, events: Events, subscribers: list[str]
 def digest_sample_check(old_watermark, digest_moment, rng: random.Random) -> Check:
     """For a sample of this run's alerts: the postings the digest recorded are the live ones
     posted since the alert's last digest that the search form finds with its criteria."""
-    from alerts import matching, services
+    from alerts import services
+    from alerts.criteria import alert_filterset, querydict
     from alerts.models import Delivery, Subscription
     from listings.models import Listing
 
@@ -670,9 +671,7 @@ def digest_sample_check(old_watermark, digest_moment, rng: random.Random) -> Che
     )
     agree = 0
     for subscription in sample:
-        filterset = matching.alert_filterset(
-            matching.querydict(subscription.criteria), queryset=window
-        )
+        filterset = alert_filterset(querydict(subscription.criteria), queryset=window)
         expected = set(filterset.qs.values_list("id", flat=True))
         recorded = set(
             Delivery.objects.filter(subscription=subscription).values_list("listing_id", flat=True)
@@ -817,6 +816,7 @@ def drill(args, workdir: Path, smtp_port: int, started: list, live: int, dead: i
     from django.db.models import Max
     from django.utils import timezone
 
+    from alerts.choices import DIGEST_PERIOD, Frequency
     from alerts.models import Subscription
     from listings.models import Industry, Listing
     from outbox.models import Email
@@ -828,7 +828,10 @@ def drill(args, workdir: Path, smtp_port: int, started: list, live: int, dead: i
     if any(leftovers.values()):
         say(f"removed what an earlier run left: {leftovers}")
     now = timezone.now()
-    others = Subscription.objects.digest_due("daily", now).exclude(email__endswith="@" + DOMAIN)
+    due_before = now - DIGEST_PERIOD[Frequency.DAILY]
+    others = Subscription.objects.digest_due(Frequency.DAILY, due_before).exclude(
+        email__endswith="@" + DOMAIN
+    )
     if others.exists():
         say(
             f"error: {others.count():,} other active daily alerts are due in this database "

@@ -8,8 +8,12 @@ class CandidatesConfig(AppConfig):
 
     def ready(self) -> None:
         from candidates import stats
+        from candidates.viewer import profile_viewer
         from listings.stats import register_daily_source
+        from listings.viewer import register_viewer
         from outbox import kinds
+
+        register_viewer(profile_viewer)  # /jobs/ and /salaries/ show a candidate's side
 
         register_daily_source("applications", stats.applications_on)
         register_daily_source("saves", stats.saves_on)

@@ -302,7 +302,7 @@ class Application(models.Model):
     def resume_content_type(self) -> str:
         return RESUME_CONTENT_TYPES.get(self.resume_kind, "application/octet-stream")
 
-    def set_status(self, status: str, *, by=None) -> bool:
+    def set_status(self, status: str) -> bool:
         """Move the application to `status`; True if it changed."""
         if status not in ApplicationStatus.values:
             raise ValueError(f"unknown application status {status!r}")

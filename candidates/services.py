@@ -236,11 +236,6 @@ def _queue_notification(application: Application) -> bool:
     return True
 
 
-def application_set_status(*, application: Application, status: str, by=None) -> bool:
-    """A recruiter moves an application along; the candidate sees it on /me/applications/."""
-    return application.set_status(status, by=by)
-
-
 # ------------------------------------------------------------------ account
 
 

@@ -2,7 +2,8 @@
 
 At most ADMIN_LOGIN_MAX_FAILURES failed attempts per username and per client address
 within ADMIN_LOGIN_WINDOW seconds; past that the form answers 429 until the window
-ends. Counters live in the shared cache (Redis), so every web process sees them.
+ends. Counted by listings.throttle, like every other limit: in the shared cache (Redis),
+so every web process sees them, and a cache outage lets sign-ins through.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 import hashlib
 from functools import wraps
 
-from django.core.cache import cache
 from django.shortcuts import render
 
+from listings.throttle import rate_limit_count, rate_limit_reached
 from listings.visitors import client_address
 
 WINDOW = 15 * 60
@@ -35,7 +36,7 @@ def throttled(login_view):
         if request.method != "POST":
             return login_view(request, *args, **kwargs)
         keys = _keys(request)
-        if any((cache.get(key) or 0) >= limit for key, limit in keys):
+        if any(rate_limit_reached(key=key, limit=limit) for key, limit in keys):
             response = render(request, "429.html", {"retry_minutes": WINDOW // 60}, status=429)
             response["Retry-After"] = str(WINDOW)
             return response
@@ -43,8 +44,7 @@ def throttled(login_view):
         # A failed sign-in re-renders the form (200); success redirects.
         if response.status_code == 200:
             for key, _limit in keys:
-                cache.add(key, 0, timeout=WINDOW)
-                cache.incr(key)
+                rate_limit_count(key=key, window=WINDOW)
         return response
 
     return view

@@ -7,7 +7,6 @@ feed reader to exactly the search they are looking at.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
+from listings.labels import criteria_query_string
 from listings.models import Listing
 from listings.rendering import summary
 from listings.search import newest_ids, search_filterset
@@ -52,12 +52,11 @@ class ListingsFeed(Feed):
     )
 
     def get_object(self, request: HttpRequest, *args, **kwargs) -> FeedSearch:
-        params = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
         filterset = search_filterset(request.GET)
         queryset = Listing.objects.filter(pk__in=newest_ids(filterset, FEED_SIZE))
         return FeedSearch(
             queryset=queryset,
-            query_string=urlencode(params),
+            query_string=criteria_query_string(filterset.cleaned, drop={"page"}),
             pay_currency=filterset.pay_currency,
         )
 

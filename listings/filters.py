@@ -20,6 +20,7 @@ from django_countries import countries
 
 from listings.choices import KPI, Function, Level, Workplace
 from listings.models import MAX_TEAM, Industry, Listing
+from listings.tsquery import compile_query
 from money.currencies import MAX_AMOUNT, REFERENCE, Currency, amount_problem
 
 MULTI_VALUED = ("level", "function", "workplace", "country", "kpi", "industry")
@@ -78,7 +79,22 @@ def _normalise(name: str, value: str) -> str:
     return value.upper() if name == "country" else value.lower()
 
 
+NO_WORDS = (
+    "“{text}” has no words to search for (very common words such as “the” are left out): "
+    "try words a posting would use, such as NPS or contact centre."
+)
+
+
 class ListingFilterForm(forms.Form):
+    def clean_q(self) -> str:
+        # Keywords with nothing searchable (punctuation, stop words, "-") would match no
+        # posting at all: say so and search without them, like any other invalid field.
+        text = (self.cleaned_data.get("q") or "").strip()
+        if text and compile_query(text).empty:
+            shown = text if len(text) <= 40 else text[:40] + "…"
+            raise forms.ValidationError(NO_WORDS.format(text=shown), code="no_words")
+        return text
+
     def clean(self):
         cleaned = super().clean()
         # A sane salary depends on its currency (JPY 20,000,000 is one, USD is not).
@@ -306,22 +322,6 @@ class ListingFilter(django_filters.FilterSet):
         if sort == Sort.SALARY:
             return qs.highest_paid_first()
         return qs.order_by("-date_posted", "-pk")
-
-    def facet_conditions(self) -> dict[str, Q]:
-        """For each faceted parameter in use, the condition it adds (for disjunctive counts)."""
-        cleaned = self.cleaned
-        conditions: dict[str, Q] = {}
-        if cleaned.get("level"):
-            conditions["level"] = Q(level__in=cleaned["level"])
-        if cleaned.get("function"):
-            conditions["function"] = Q(function__in=cleaned["function"])
-        if cleaned.get("workplace"):
-            conditions["workplace"] = Q(workplace__in=cleaned["workplace"])
-        if cleaned.get("kpi"):
-            conditions["kpi"] = Q(kpi_codes__contains=cleaned["kpi"])
-        if cleaned.get("industry"):
-            conditions["industry"] = Q(industries__overlap=cleaned["industry"])
-        return conditions
 
     def base_without_facets(self) -> QuerySet:
         """Results filtered by everything except the faceted parameters."""

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django_countries import countries
 from django_countries.fields import CountryField
 
+from listings import lifecycle
 from listings.choices import (
     ANNUAL_FACTOR,
     KPI,
@@ -42,7 +43,7 @@ from listings.choices import (
     Status,
     Workplace,
 )
-from listings.pay import annual_pay_expression
+from listings.pay import annual_pay_expression, pay_of
 from listings.querysets import (
     CompanyQuerySet,
     ListingQuerySet,
@@ -369,14 +370,11 @@ class Listing(models.Model):
 
     @property
     def is_live(self) -> bool:
-        now = timezone.now()
-        return (
-            self.status == Status.PUBLISHED
-            and self.date_posted is not None
-            and self.date_posted <= now
-            and self.valid_through is not None
-            and self.valid_through > now
-        )
+        return lifecycle.is_live(self)
+
+    @property
+    def has_public_page(self) -> bool:
+        return lifecycle.has_public_page(self)
 
     @property
     def is_expired(self) -> bool:
@@ -431,8 +429,6 @@ class Listing(models.Model):
     @cached_property
     def pay(self):
         """Its pay as stated and as it compares (listings.pay), read once per instance."""
-        from listings.pay import pay_of
-
         return pay_of(self)
 
     @property
@@ -623,7 +619,7 @@ class Listing(models.Model):
 
     # ------------------------------------------------------------------ state changes
 
-    def submit_for_review(self, *, by=None) -> None:
+    def submit_for_review(self) -> None:
         if self.status != Status.DRAFT:
             raise ValidationError("Only a draft can be submitted for review.")
         self.status = Status.REVIEW
@@ -660,8 +656,11 @@ class Listing(models.Model):
         self.moderation_reason = reason
         self.save(update_fields=["status", "moderation_action", "moderation_reason", "updated_at"])
 
-    def publish(self, *, by=None, now=None) -> None:
-        """Make the posting live. The first publication fixes date_posted for good."""
+    def _publish(self, *, now=None) -> None:
+        """Make the posting live. The first publication fixes date_posted for good.
+
+        Private: postings go live through listings.services.listing_publish, which checks
+        who may publish, records it and tells the other apps (alerts)."""
         now = now or timezone.now()
         if self.status == Status.PUBLISHED and not self.is_expired:
             return
@@ -688,7 +687,7 @@ class Listing(models.Model):
             ]
         )
 
-    def close(self, *, by=None) -> None:
+    def close(self) -> None:
         if self.status == Status.CLOSED:
             return
         self.status = Status.CLOSED

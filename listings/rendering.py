@@ -78,12 +78,6 @@ def render_markdown(text: str) -> SafeString:
     return mark_safe(sanitise_html(_markdown_to_html(text)))  # noqa: S308 - sanitised above
 
 
-def plain_text(text: str) -> str:
-    """The readable words of a Markdown text, without markup (for summaries and feeds)."""
-    stripped = nh3.clean(_markdown_to_html(text), tags=set(), strip_comments=True)
-    return " ".join(html.unescape(stripped).split())
-
-
 def summary(text: str, words: int = 60) -> str:
     """The first `words` words of a Markdown text, as plain text.
 

@@ -29,7 +29,8 @@ from listings.insights import (
     pay_insights,
 )
 from listings.pay import round_figure
-from listings.search_views import candidate_profile, country_option_tags, with_profile_currency
+from listings.search_views import country_option_tags, with_currency
+from listings.viewer import viewer_for
 from money.currencies import REFERENCE, Currency
 from money.rates import current_rates
 
@@ -168,7 +169,8 @@ def read_slice(data: QueryDict) -> SliceRequest:
 
 
 def salaries(request: HttpRequest) -> HttpResponse:
-    asked = read_slice(with_profile_currency(request.GET, candidate_profile(request)))
+    viewer = viewer_for(request)
+    asked = read_slice(with_currency(request.GET, viewer.currency if viewer else None))
     rates = current_rates()
     currency = asked.currency
     if currency not in rates.in_reference:

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from listings import signals
+from listings.access import is_operator, may_publish
 from listings.choices import ModerationAction, ReportStatus, Status
 from listings.models import Company, Listing, ModerationEvent, Recruiter, Report
 
@@ -25,40 +27,14 @@ def recruiter_create(*, username: str, email: str, password: str, company: Compa
     return user
 
 
-def is_operator(user) -> bool:
-    """A site operator: an active superuser."""
-    return bool(user and user.is_active and user.is_superuser)
-
-
-def may_publish(user, listing: Listing) -> bool:
-    """Operators publish anything; a recruiter only their own company's, and only when
-    operators have marked the company as publishing without review."""
-    if user is None:  # the system itself (tests, commands)
-        return True
-    if is_operator(user):
-        return True
-    company = listing.company
-    # what an operator took down, an operator puts back up (after review)
-    if listing.moderation_action == ModerationAction.UNPUBLISHED:
-        return False
-    return (
-        company.trusted
-        and user.is_active
-        and user.is_staff
-        and Recruiter.objects.filter(user=user, company=company).exists()
-    )
-
-
-def listing_publish(*, listing: Listing, by=None) -> Listing:
+def listing_publish(*, listing: Listing, by=None, now=None) -> Listing:
     """Publish a posting (first publication fixes its date_posted), and record who did.
 
-    Only `may_publish(by, listing)`: other recruiters submit for review. The first time
-    a posting goes live, its instant alerts are matched after the commit
-    (alerts.services.posting_went_live); republishing or editing a posting that was
-    already live never alerts again.
+    The one way a posting goes live. Only `may_publish(by, listing)`: other recruiters
+    submit for review. The first time a posting goes live, `posting_went_live` is sent
+    in the transaction (alerts record its instant-alert job there); republishing or
+    editing a posting that was already live never sends it again.
     """
-    from alerts.services import posting_went_live
-
     with transaction.atomic():
         _lock(listing)
         if not may_publish(by, listing):
@@ -68,11 +44,11 @@ def listing_publish(*, listing: Listing, by=None) -> Listing:
             )
         first_time = listing.date_posted is None
         was_live = listing.status == Status.PUBLISHED and not listing.is_expired
-        listing.publish(by=by)
+        listing._publish(now=now)
         if not was_live:
             _record(listing, ModerationAction.PUBLISHED, by)
         if first_time and listing.date_posted is not None:
-            posting_went_live(listing=listing)
+            signals.posting_went_live.send(sender=Listing, listing=listing)
     return listing
 
 
@@ -80,7 +56,7 @@ def listing_submit(*, listing: Listing, by=None) -> Listing:
     """Send a draft to the operators' review queue (clears a returned posting's reason)."""
     with transaction.atomic():
         _lock(listing)
-        listing.submit_for_review(by=by)
+        listing.submit_for_review()
         _record(listing, ModerationAction.SUBMITTED, by)
     return listing
 

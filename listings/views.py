@@ -10,10 +10,10 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from listings.choices import Level, ModerationAction, Status
+from listings.access import may_manage_company
+from listings.choices import Level
 from listings.insights import Position, pay_position
 from listings.models import Company, Industry, Listing, SearchEntry
 from listings.pay import round_figure
@@ -41,23 +41,11 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _is_public(listing: Listing) -> bool:
-    """Once published, a posting's page stays reachable (live, expired or closed), unless
-    an operator took it down (and it has not been published again since)."""
-    posted = listing.date_posted is not None and listing.date_posted <= timezone.now()
-    taken_down = listing.moderation_action == ModerationAction.UNPUBLISHED
-    return posted and not taken_down and listing.status in (Status.PUBLISHED, Status.CLOSED)
-
-
 def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
     listing = get_object_or_404(Listing.objects.with_company(), slug=slug)
     preview = False
-    if not _is_public(listing):
-        user = request.user
-        if not (
-            user.is_authenticated
-            and Listing.objects.for_recruiter(user).filter(pk=listing.pk).exists()
-        ):
+    if not listing.has_public_page:
+        if not may_manage_company(request.user, listing.company_id):
             raise Http404("No such posting.")
         preview = True
     is_open = listing.is_live and not preview

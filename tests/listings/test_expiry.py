@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from listings.choices import Status
 from listings.models import Listing
+from listings.services import listing_publish
 from tests.factories import ListingFactory, LiveListingFactory, OperatorFactory
 from tests.listings.pages import jsonld_blocks, robots_meta
 
@@ -121,7 +122,7 @@ def test_extending_an_expired_posting_brings_it_back(client):
 
 def test_editing_a_published_posting_keeps_its_date_posted(client):
     older = ListingFactory(title="Director of Care")
-    older.publish(now=timezone.now() - timedelta(days=3))
+    listing_publish(listing=older, now=timezone.now() - timedelta(days=3))
     newer = LiveListingFactory(
         title="VP of Service", date_posted=timezone.now() - timedelta(days=1)
     )
@@ -144,10 +145,10 @@ def test_editing_a_published_posting_keeps_its_date_posted(client):
 
 def test_republishing_after_close_keeps_the_first_date_posted():
     listing = ListingFactory()
-    listing.publish(now=timezone.now() - timedelta(days=10))
+    listing_publish(listing=listing, now=timezone.now() - timedelta(days=10))
     first = listing.date_posted
     listing.close()
-    listing.publish()
+    listing_publish(listing=listing)
     listing.refresh_from_db()
     assert listing.date_posted == first
     assert listing.status == Status.PUBLISHED
@@ -155,8 +156,8 @@ def test_republishing_after_close_keeps_the_first_date_posted():
 
 def test_publishing_again_while_live_changes_nothing():
     listing = ListingFactory()
-    listing.publish()
+    listing_publish(listing=listing)
     first = (listing.date_posted, listing.valid_through)
-    listing.publish()
+    listing_publish(listing=listing)
     listing.refresh_from_db()
     assert (listing.date_posted, listing.valid_through) == first

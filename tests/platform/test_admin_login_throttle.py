@@ -39,3 +39,25 @@ def test_a_successful_sign_in_is_not_counted(client):
     for _ in range(8):
         client.logout()
         assert attempt(client, "boss", "correct horse battery").status_code == 302
+
+
+def test_with_the_cache_down_sign_in_still_works_unthrottled(client, settings):
+    """The counters are listings.throttle's: a Redis outage lets sign-ins through (and
+    a wrong password still gets the form back) instead of a 500."""
+    from tests.stats.broken_redis import BrokenRedis
+
+    OperatorFactory(username="boss")
+    down = BrokenRedis("refuse").start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": down.url,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    try:
+        for _ in range(7):  # past the per-username limit: nothing counts, nothing blocks
+            assert attempt(client, "boss", "wrong").status_code == 200
+        assert attempt(client, "boss", "correct horse battery").status_code == 302
+    finally:
+        down.stop()

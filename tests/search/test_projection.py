@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from listings.models import Industry, Listing, SearchEntry
 from listings.search_codes import KPI_BIT, KPI_ORDER, MAX_INDUSTRY_BIT, PHRASES
+from listings.services import listing_publish
 from listings.tsquery import compile_query
 from tests.factories import (
     ClosedListingFactory,
@@ -84,7 +85,7 @@ def test_publishing_a_posting_creates_its_entry_with_the_postings_columns():
     )
     assert entry_of(listing) is None  # a draft is not searchable
 
-    listing.publish()
+    listing_publish(listing=listing)
 
     listing.refresh_from_db()
     entry = entry_of(listing)
@@ -133,7 +134,7 @@ def test_closing_removes_the_entry_and_republishing_brings_it_back():
     listing.close()
     assert entry_of(listing) is None
 
-    listing.publish()
+    listing_publish(listing=listing)
     entry = entry_of(listing)
     assert entry is not None
     listing.refresh_from_db()

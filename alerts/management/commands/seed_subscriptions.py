@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from alerts.matching import columns_for
+from alerts.criteria import columns_for
 from alerts.models import Frequency, Status, Subscription
 from listings.choices import KPI, Function, Level, Workplace
 from listings.models import Industry, Listing
