@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.db.models.signals import post_migrate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -115,15 +116,16 @@ class WorkerProcess:
 
     def _wait_ready(self, timeout: float = 60) -> None:
         from jobboard.celery import app
+        from tests.support.waiting import wait_until
 
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def answers() -> bool:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()[-3000:]}")
-            replies = app.control.ping(timeout=0.5)
-            if replies:
-                return
-        raise RuntimeError(f"worker did not answer a ping:\n{self.log_path.read_text()[-3000:]}")
+            return bool(app.control.ping(timeout=0.5))  # the ping itself waits
+
+        if not wait_until(answers, timeout=timeout, interval=0):
+            log = self.log_path.read_text()[-3000:]
+            raise RuntimeError(f"worker did not answer a ping:\n{log}")
 
     def kill(self) -> None:
         """SIGKILL the whole worker (main process and pool children), as a crash would."""
@@ -188,6 +190,29 @@ def smtp_sink():
     sink.stop()
 
 
+@pytest.fixture
+def smtp_backend(settings, smtp_sink):
+    """Send through real SMTP to `smtp_sink` from this process (Django's SMTP backend)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    return smtp_sink
+
+
+# --------------------------------------------------------------------------- clients
+
+
+@pytest.fixture
+def client_for():
+    """Make a test client signed in as a user: `client_for(owner).get(...)`
+    (tests/support/clients.py, which modules may import instead)."""
+    from tests.support.clients import client_for
+
+    return client_for
+
+
 # --------------------------------------------------------------------------- browser
 
 
@@ -237,12 +262,18 @@ def pytest_runtest_makereport(item, call):
 
 
 # --------------------------------------------------------------------------- reference data
+# The test database is built by running the migrations, so every test starts with the
+# rows the data migrations made; tests/test_migrations.py proves, on an empty database
+# and without this module's help, that they make exactly these. A transactional test's
+# flush empties those tables: Django then sends post_migrate (as after a migration from
+# scratch, which is how it puts back content types and permissions), and this puts back
+# the rest, once and committed, before the next test. Nothing is restored when a real
+# migration sends post_migrate, so the test database shows what the migrations made.
 
 
 def ensure_reference_data() -> None:
     """Rows that data migrations create (industries, the Recruiters group and its
-    permissions, the bundled exchange rates). A transactional test flushes them; this
-    puts them back."""
+    permissions, the bundled exchange rates), from the constants the migrations use."""
     from importlib import import_module
 
     from django.apps import apps
@@ -272,13 +303,30 @@ def ensure_reference_data() -> None:
         )
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    if {"db", "transactional_db", "live_server"} & set(request.fixturenames) or (
-        request.node.get_closest_marker("django_db")
-    ):
-        request.getfixturevalue("_django_db_helper")
+def _reference_data_after_a_flush(sender, plan=None, using="default", **kwargs) -> None:
+    from django.apps import apps
+
+    if plan is not None or using != "default":  # `migrate` sends its plan: nothing to mend
+        return
+    # Sent once per app; the last one comes after every app's permissions exist again.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender is with_models[-1]:
         ensure_reference_data()
+
+
+post_migrate.connect(_reference_data_after_a_flush, dispatch_uid="tests.reference_data")
+
+
+@pytest.fixture
+def recruiters_group(db):
+    """The Recruiters group the data migrations made (and put back after a flush)."""
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get(name="Recruiters")
+
+
+@pytest.fixture(autouse=True)
+def _forget_rates():
     # Python's copy of the rates (money.rates, read at most a minute ago) must not
     # outlive a test whose rates the rollback undid.
     from money.rates import forget_rates

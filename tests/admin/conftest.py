@@ -6,8 +6,6 @@ import pytest
 
 from tests.factories import CompanyFactory, OperatorFactory, RecruiterUserFactory
 
-PASSWORD = "correct horse battery"
-
 
 @pytest.fixture
 def company(db):
@@ -38,29 +36,3 @@ def outsider(other_company):
 @pytest.fixture
 def operator(db):
     return OperatorFactory(username="operator")
-
-
-@pytest.fixture
-def client_for(client):
-    """A test client signed in as the given user."""
-
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
-def recruiters_group(transactional_db):
-    """The Recruiters group of migration 0002, again: a transactional test's flush removes it."""
-    from django.contrib.auth.models import Group, Permission
-
-    group, _ = Group.objects.get_or_create(name="Recruiters")
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="listings",
-            codename__in=["view_listing", "add_listing", "change_listing", "view_company"],
-        )
-    )
-    return group

@@ -39,6 +39,7 @@ from money.models import ExchangeRate
 from tests.alerts.factories import SubscriptionFactory
 from tests.candidates.factories import CandidateUserFactory, ProfileFactory, pdf_upload
 from tests.factories import ListingFactory, LiveListingFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -181,12 +182,6 @@ def object_urls(model, pk) -> list[Case]:
     return cases
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def leaked(response, client: Client, secrets: list[str]) -> list[str]:
     """The secrets in the response, its Location or the admin page it redirects to."""
     seen = response.content.decode(errors="replace") + response.get("Location", "")
@@ -274,7 +269,7 @@ def test_outsider_gets_one_exact_answer_and_no_secret_on_every_object_url(label,
     model = apps.get_model(label)
     assert all(obj._meta.label == label for obj in world["objects"][label])
     expected = {**ALWAYS, **OUTSIDER[label]}
-    client = signed_in(outsider)
+    client = client_for(outsider)
     problems = []
     for obj in world["objects"][label]:
         for case, missing in zip(
@@ -309,7 +304,7 @@ def test_outsider_gets_one_exact_answer_and_no_secret_on_every_object_url(label,
 @pytest.mark.parametrize("label", sorted(OWNER))
 def test_owner_reaches_the_same_urls_on_their_own_companys_objects(label, world, owner):
     model = apps.get_model(label)
-    client = signed_in(owner)
+    client = client_for(owner)
     problems = []
     for obj in world["objects"][label]:
         for case in object_urls(model, obj.pk):
@@ -333,7 +328,7 @@ def test_owner_reaches_the_same_urls_on_their_own_companys_objects(label, world,
 @pytest.mark.parametrize("label", REGISTERED)
 def test_operator_reaches_every_object_url(label, world, operator):
     model = apps.get_model(label)
-    client = signed_in(operator)
+    client = client_for(operator)
     problems = []
     for obj in world["objects"][label]:
         for case in object_urls(model, obj.pk):
@@ -361,7 +356,7 @@ def test_outsider_cannot_learn_a_drafts_slug_from_the_view_on_site_shortcut(worl
     """Issue 10: the shortcut redirected anyone on the staff to the draft's public URL."""
     draft = world["draft"]
     content_type = ContentType.objects.get_for_model(draft)
-    client = signed_in(outsider)
+    client = client_for(outsider)
     response = client.get(reverse("admin:view_on_site", args=[content_type.pk, draft.pk]))
     assert response.status_code == 404
     assert "Location" not in response
@@ -373,7 +368,7 @@ def test_outsider_cannot_learn_a_drafts_slug_from_the_view_on_site_shortcut(worl
 def test_the_owner_sees_what_the_outsider_may_not(world, owner):
     """The walk's secrets are real: the owner's pages and redirects carry them."""
     draft = world["draft"]
-    client = signed_in(owner)
+    client = client_for(owner)
     for view in ("change", "history"):
         page = client.get(f"/admin/listings/listing/{draft.pk}/{view}/")
         assert DRAFT_TITLE in page.content.decode()
@@ -388,20 +383,20 @@ def test_resume_downloads_linked_from_the_admin_are_404_for_the_outsider(
 ):
     (obj,) = world["objects"][label]
     url = reverse(DOWNLOADS[label], args=[obj.pk])
-    own_page = signed_in(owner).get(
+    own_page = client_for(owner).get(
         reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
     )
     assert url in own_page.content.decode()
-    assert signed_in(owner).get(url).status_code == 200
-    response = signed_in(outsider).get(url)
+    assert client_for(owner).get(url).status_code == 200
+    response = client_for(outsider).get(url)
     assert response.status_code == 404
-    assert leaked(response, signed_in(outsider), world["secrets"]) == []
+    assert leaked(response, client_for(outsider), world["secrets"]) == []
 
 
 def test_shortcut_sends_non_staff_to_the_login_page(world):
     draft = world["draft"]
     shortcut = object_urls(type(draft), draft.pk)[-1]
-    client = signed_in(CandidateUserFactory(username="visitor"))
+    client = client_for(CandidateUserFactory(username="visitor"))
     response = client.get(shortcut.url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))

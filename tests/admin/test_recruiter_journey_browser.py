@@ -8,18 +8,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from listings.models import Listing
-from tests.admin.conftest import PASSWORD
 from tests.factories import CompanyFactory, RecruiterUserFactory
+from tests.support.browser import sign_in, watch_csp
 
 TITLE = "VP of Customer Experience, Journey Test"
-
-
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(base_url + "/admin/")
 
 
 @pytest.mark.browser
@@ -30,11 +22,7 @@ def test_recruiter_posts_publishes_and_another_company_cannot_see_it(
     company = CompanyFactory(name="Journey Mutual", trusted=True)  # publishes itself
     RecruiterUserFactory(username="journey-owner", recruiter=company)
     RecruiterUserFactory(username="journey-outsider", recruiter=CompanyFactory(name="Elsewhere"))
-    csp_reports: list[str] = []
-    page.on(
-        "console",
-        lambda msg: csp_reports.append(msg.text) if "Content Security Policy" in msg.text else None,
-    )
+    csp_reports = watch_csp(page, [])
     base = live_server.url
 
     # -- the owner writes a posting for their company

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.waiting import wait_until  # noqa: F401 - imported from here by tests
-
 
 @pytest.fixture
 def candidate(db):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from alerts.models import Delivery
 from outbox.kinds import Kind as EmailKind
@@ -15,12 +14,7 @@ from tests.factories import (
     OperatorFactory,
     RecruiterUserFactory,
 )
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.support.clients import client_for
 
 
 @pytest.fixture

@@ -102,10 +102,10 @@ def test_a_signed_in_candidate_manages_alerts_in_the_account(live_server, page, 
 
 def _session_cookie(live_server, user) -> dict:
     from django.conf import settings
-    from django.test import Client
 
-    client = Client()
-    client.force_login(user)
+    from tests.support.clients import client_for
+
+    client = client_for(user)
     return {
         "name": settings.SESSION_COOKIE_NAME,
         "value": client.cookies[settings.SESSION_COOKIE_NAME].value,

@@ -11,8 +11,8 @@ from django.test import Client
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from alerts import matching, tokens
-from alerts.matching import CRITERIA
+from alerts import tokens
+from alerts.criteria import CRITERIA, alert_filterset, criteria_from
 from alerts.models import Frequency, Subscription
 from tests.alerts.factories import SubscriptionFactory
 
@@ -100,7 +100,7 @@ def test_subscribing_survives_any_form():
         assert saved.email == form["email"].strip()
         assert saved.name == " ".join(form["name"].split())
         assert saved.frequency == form["frequency"]
-        expected = matching.criteria_from(matching.alert_filterset(QueryDict(urlencode(params))))
+        expected = criteria_from(alert_filterset(QueryDict(urlencode(params))))
         assert saved.criteria == expected
         outcomes.append("saved")
 

@@ -9,13 +9,7 @@ from django.test import Client
 from alerts.models import Frequency, Kind, Status, Subscription
 from tests.alerts.factories import SubscriptionFactory
 from tests.factories import LiveListingFactory
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+from tests.support.clients import client_for
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from django.test import Client
 
 from alerts.models import Delivery, Status, Subscription
 from listings.services import listing_publish
-from tests.alerts.conftest import wait_until
 from tests.factories import CompanyFactory, ListingFactory
 from tests.support.outbox import nothing_more_arrives
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

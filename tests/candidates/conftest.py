@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from candidates import services
-from tests.candidates.factories import CandidateUserFactory, ProfileFactory, pdf_upload
+from tests.candidates.factories import CandidateUserFactory, profile_with_resume
 from tests.factories import (
     CompanyFactory,
     LiveListingFactory,
     OperatorFactory,
     RecruiterUserFactory,
 )
+from tests.support.clients import client_for
 
 
 @pytest.fixture
@@ -69,54 +69,19 @@ def outsider(db):
 
 @pytest.fixture
 def owner_profile(owner):
-    profile = ProfileFactory(user=owner, full_name="Olivia Owner")
-    services.resume_replace(profile=profile, upload=pdf_upload("Olivia CV.pdf"))
-    profile.refresh_from_db()
-    return profile
+    return profile_with_resume("Olivia CV.pdf", user=owner, full_name="Olivia Owner")
 
 
 @pytest.fixture
 def outsider_profile(outsider):
-    profile = ProfileFactory(user=outsider, full_name="Oscar Outsider")
-    services.resume_replace(profile=profile, upload=pdf_upload("oscar.pdf"))
-    profile.refresh_from_db()
-    return profile
+    return profile_with_resume("oscar.pdf", user=outsider, full_name="Oscar Outsider")
 
 
 @pytest.fixture
-def owner_client(client, owner):
-    client.force_login(owner)
-    return client
+def owner_client(owner):
+    return client_for(owner)
 
 
 @pytest.fixture
-def outsider_client(client, outsider):
-    client.force_login(outsider)
-    return client
-
-
-@pytest.fixture
-def recruiters_group(transactional_db):
-    """The Recruiters group and its permissions from the data migrations, again: a
-    transactional test's flush empties the tables they filled."""
-    import importlib
-
-    from django.contrib.auth.models import Group, Permission
-
-    listings_migration = importlib.import_module(
-        "listings.migrations.0002_search_trigger_and_recruiters"
-    )
-    ours = importlib.import_module("candidates.migrations.0002_recruiter_permissions")
-    group, _ = Group.objects.get_or_create(name="Recruiters")
-    for app_label, model, actions in listings_migration.RECRUITER_PERMISSIONS:
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label=app_label,
-                codename__in=[f"{action}_{model}" for action in actions],
-            )
-        )
-    for app_label, codename in ours.RECRUITER_PERMISSIONS:
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    return group
+def outsider_client(outsider):
+    return client_for(outsider)

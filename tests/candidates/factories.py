@@ -164,3 +164,45 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     candidate_email = factory.LazyAttribute(lambda a: a.candidate.email)
     cover_note = "I would like to talk."
     profile_snapshot = factory.LazyFunction(lambda: {"headline": "VP CX"})
+
+
+def profile_form_data(**overrides) -> dict:
+    """A complete /me/profile/ form as the browser posts it (None drops a field)."""
+    data = {
+        "full_name": "Morgan Lee",
+        "headline": "VP Customer Experience, fintech",
+        "current_title": "Senior Director, Customer Operations",
+        "current_level": "senior_director",
+        "leadership_years": "11",
+        "largest_team": "320",
+        "largest_budget": "24000000",
+        "budget_currency": "USD",
+        "industries": ["software-saas", "financial-services"],
+        "skills": ["budget_management", "data_analysis"],
+        "technologies": ["Zendesk", "Genesys Cloud"],
+        "other_technologies": "Kustomer, Sprinklr",
+        "desired_levels": ["vp"],
+        "desired_salary_min": "220000",
+        "desired_currency": "USD",
+        "countries": ["US", "CA"],
+        "workplaces": ["remote", "hybrid"],
+        "summary": "Built support from 40 to 320 people.",
+        "visibility": "private",
+        "kpi_nps": "on",
+        "kpi_nps_before": "31",
+        "kpi_nps_after": "58",
+        "kpi_aht_before": "9:40",
+        "kpi_aht_after": "6:30",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def profile_with_resume(filename: str = "CV.pdf", **fields) -> Profile:
+    """A profile (ProfileFactory with `fields`) with a résumé stored as the app stores one."""
+    from candidates import services
+
+    profile = ProfileFactory(**fields)
+    services.resume_replace(profile=profile, upload=pdf_upload(filename))
+    profile.refresh_from_db()
+    return profile

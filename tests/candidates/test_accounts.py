@@ -13,10 +13,9 @@ from django.urls import reverse
 from outbox.kinds import Kind as EmailKind
 from outbox.models import Email
 from tests.candidates.factories import CandidateUserFactory
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.support.outbox import deliver_outbox
 
-PASSWORD = "correct horse battery"
 LINK = re.compile(r"https?://\S+")
 
 

@@ -10,6 +10,7 @@ from django.core import mail
 from candidates.models import Application
 from tests.candidates.factories import pdf_bytes
 from tests.factories import CompanyFactory, LiveListingFactory, RecruiterUserFactory
+from tests.support.browser import sign_in
 
 PASSWORD = "Quiet-harbour-42"
 
@@ -110,10 +111,7 @@ def test_sign_up_build_a_profile_apply_and_follow_the_status(
     # the recruiter moves it along in the admin
     recruiter_context = browser.new_context(viewport={"width": 1280, "height": 900})
     admin = recruiter_context.new_page()
-    admin.goto(url + "/admin/login/")
-    admin.get_by_label("Username").fill("rita")
-    admin.get_by_label("Password").fill("correct horse battery")
-    admin.get_by_role("button", name="Log in").click()
+    sign_in(admin, url, "rita")
     admin.goto(url + "/admin/candidates/application/")
     admin.get_by_role("link", name="Morgan Lee").click()
     admin.get_by_text("Happy to talk this week.").wait_for()

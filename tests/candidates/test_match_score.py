@@ -21,7 +21,7 @@ from tests.factories import CompanyFactory, IndustryFactory, LiveListingFactory
 
 COUNTRIES = ["US", "CA", "GB", "DE", "FR", "IN"]
 INDUSTRIES = ["software-saas", "retail-ecommerce", "financial-services", "healthcare"]
-CURRENCIES = [Currency.USD, Currency.EUR, Currency.GBP]
+CURRENCIES = Currency.values  # every currency a posting or a profile may state
 
 
 def reason(match, key):
@@ -191,8 +191,12 @@ def profiles(draw) -> Profile:
 @st.composite
 def listing_fields(draw) -> dict:
     workplace = draw(st.sampled_from(Workplace.values))
-    low = draw(st.none() | posting_salaries)
-    high = draw(st.none() | posting_salaries)
+    # every shape a posting's pay takes: none, a minimum only, a maximum only, both
+    shape = draw(st.sampled_from(["none", "min", "max", "both", "equal"]))
+    low = draw(posting_salaries) if shape in ("min", "both", "equal") else None
+    high = draw(posting_salaries) if shape in ("max", "both") else None
+    if shape == "equal":
+        high = low
     if low is not None and high is not None and low > high:
         low, high = high, low
     return {

@@ -7,25 +7,18 @@ company's recruiter, an anonymous visitor), who get a 404 that confirms nothing.
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from candidates import services
 from candidates.models import Application, Profile, SavedPosting
 from tests.candidates.factories import ProfileFactory, pdf_upload
 from tests.factories import LiveListingFactory, UserFactory
+from tests.support.clients import client_for
 
 
 @pytest.fixture
 def application(owner_profile, listing):
     return services.application_submit(user=owner_profile.user, listing=listing, cover_note="Hi")
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 # ------------------------------------------------------------------ application résumé copies

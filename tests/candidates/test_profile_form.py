@@ -10,45 +10,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from candidates.models import Profile
-from tests.candidates.factories import CandidateUserFactory
+from tests.candidates.factories import CandidateUserFactory, profile_form_data
 
 URL = "/me/profile/"
 
 
-def form_data(**overrides) -> dict:
-    data = {
-        "full_name": "Morgan Lee",
-        "headline": "VP Customer Experience, fintech",
-        "current_title": "Senior Director, Customer Operations",
-        "current_level": "senior_director",
-        "leadership_years": "11",
-        "largest_team": "320",
-        "largest_budget": "24000000",
-        "budget_currency": "USD",
-        "industries": ["software-saas", "financial-services"],
-        "skills": ["budget_management", "data_analysis"],
-        "technologies": ["Zendesk", "Genesys Cloud"],
-        "other_technologies": "Kustomer, Sprinklr",
-        "desired_levels": ["vp"],
-        "desired_salary_min": "220000",
-        "desired_currency": "USD",
-        "countries": ["US", "CA"],
-        "workplaces": ["remote", "hybrid"],
-        "summary": "Built support from 40 to 320 people.",
-        "visibility": "private",
-        "kpi_nps": "on",
-        "kpi_nps_before": "31",
-        "kpi_nps_after": "58",
-        "kpi_aht_before": "9:40",
-        "kpi_aht_after": "6:30",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
-
-
 @pytest.mark.django_db
 def test_a_complete_profile_is_saved_with_kpis_moved(owner_client, owner):
-    response = owner_client.post(URL, form_data())
+    response = owner_client.post(URL, profile_form_data())
     assert response.status_code == 302
     profile = Profile.objects.get(user=owner)
     assert profile.full_name == "Morgan Lee"
@@ -68,7 +37,7 @@ def test_a_complete_profile_is_saved_with_kpis_moved(owner_client, owner):
 
 @pytest.mark.django_db
 def test_the_form_shows_what_was_saved(owner_client, owner):
-    owner_client.post(URL, form_data())
+    owner_client.post(URL, profile_form_data())
     html = owner_client.get(URL).content.decode()
     assert 'value="Kustomer, Sprinklr"' in html
     assert 'name="kpi_nps" id="id_kpi_nps" checked' in html
@@ -83,7 +52,7 @@ def test_a_new_profile_is_private_by_default(owner_client, owner):
 
 @pytest.mark.django_db
 def test_fields_not_on_the_form_are_ignored(owner_client, owner, outsider):
-    data = form_data(
+    data = profile_form_data(
         user=str(outsider.pk),
         resume="resumes/../../etc/passwd",
         resume_kind="pdf",
@@ -126,7 +95,7 @@ def test_fields_not_on_the_form_are_ignored(owner_client, owner, outsider):
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(owner_client, owner, field, value, message):
-    response = owner_client.post(URL, form_data(**{field: value}))
+    response = owner_client.post(URL, profile_form_data(**{field: value}))
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html, html[html.find("errorlist") - 200 : html.find("errorlist") + 400]
@@ -138,7 +107,7 @@ def test_script_in_text_fields_is_stored_as_text_and_rendered_escaped(owner_clie
     script = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     owner_client.post(
         URL,
-        form_data(
+        profile_form_data(
             full_name=script[:100],
             headline=script,
             summary=script,
@@ -158,9 +127,9 @@ def test_script_in_text_fields_is_stored_as_text_and_rendered_escaped(owner_clie
 
 @pytest.mark.django_db
 def test_control_characters_are_stripped_and_nul_refused(owner_client, owner):
-    owner_client.post(URL, form_data(headline="VP CX\x1b[31m\x07"))
+    owner_client.post(URL, profile_form_data(headline="VP CX\x1b[31m\x07"))
     assert Profile.objects.get(user=owner).headline == "VP CX[31m"
-    response = owner_client.post(URL, form_data(headline="VP\x00 CX"))
+    response = owner_client.post(URL, profile_form_data(headline="VP\x00 CX"))
     assert response.status_code == 200
     assert "Null characters are not allowed" in response.content.decode()
 

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from candidates import services
 from candidates.models import Application
 from tests.candidates.factories import ProfileFactory, pdf_upload
+from tests.support.clients import client_for
 
 CHANGELIST = reverse("admin:candidates_application_changelist")
 
 
 def change_url(application):
     return reverse("admin:candidates_application_change", args=[application.pk])
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

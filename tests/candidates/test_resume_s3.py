@@ -4,7 +4,6 @@ local S3 server (moto's, over HTTP) through the same form, views and services as
 from __future__ import annotations
 
 import hashlib
-import socket
 import subprocess
 import sys
 import uuid
@@ -23,8 +22,10 @@ from candidates.storage import private_storage
 from jobboard import storageurl
 from tests.candidates.factories import ProfileFactory, pdf_bytes
 from tests.conftest import BASE_DIR, child_env
+from tests.factories import PASSWORD
+from tests.support.clients import client_for
+from tests.support.smtp import free_port
 
-PASSWORD = "correct horse battery"  # UserFactory's
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -103,12 +104,6 @@ def bucket(s3_endpoint, settings, monkeypatch):
     return bucket
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def upload(client: Client, content: bytes, name: str = "Olivia Owner CV.pdf"):
     return client.post(
         reverse("candidates:resume"),
@@ -120,7 +115,7 @@ def upload(client: Client, content: bytes, name: str = "Olivia Owner CV.pdf"):
 def uploaded(bucket, owner):
     """Olivia's résumé, uploaded through the form into the bucket."""
     ProfileFactory(user=owner, full_name="Olivia Owner")
-    assert upload(signed_in(owner), pdf_bytes("Olivia Owner")).status_code == 302
+    assert upload(client_for(owner), pdf_bytes("Olivia Owner")).status_code == 302
     return Profile.objects.get(user=owner)
 
 
@@ -148,7 +143,7 @@ def test_the_candidate_downloads_it_back_through_the_checked_view(uploaded, owne
         reverse("candidates:resume_download"),
         reverse("candidates:profile_resume", args=[uploaded.pk]),
     ]:
-        response = signed_in(owner).get(url)
+        response = client_for(owner).get(url)
         assert response.status_code == 200
         assert response.streaming  # the view streams it; no redirect to the bucket
         assert response["Content-Type"] == "application/pdf"
@@ -160,14 +155,14 @@ def test_the_candidate_downloads_it_back_through_the_checked_view(uploaded, owne
 
 @pytest.mark.django_db
 def test_another_candidate_and_a_visitor_get_404(uploaded, outsider, listing, owner):
-    application = signed_in(owner).post(reverse("candidates:apply", args=[listing.slug]))
+    application = client_for(owner).post(reverse("candidates:apply", args=[listing.slug]))
     assert application.status_code == 302
     sent = Application.objects.get(candidate=owner)
     for url in [
         reverse("candidates:profile_resume", args=[uploaded.pk]),
         reverse("candidates:application_resume", args=[sent.pk]),
     ]:
-        assert signed_in(outsider).get(url).status_code == 404
+        assert client_for(outsider).get(url).status_code == 404
         assert Client().get(url).status_code == 404
 
 
@@ -175,11 +170,11 @@ def test_another_candidate_and_a_visitor_get_404(uploaded, outsider, listing, ow
 def test_the_copy_sent_with_an_application_is_its_own_object_the_recruiter_can_read(
     bucket, uploaded, owner, listing, recruiter
 ):
-    assert signed_in(owner).post(reverse("candidates:apply", args=[listing.slug])).status_code
+    assert client_for(owner).post(reverse("candidates:apply", args=[listing.slug])).status_code
     sent = Application.objects.get(candidate=owner)
     assert sent.resume.name != uploaded.resume.name
     assert bucket.keys() == sorted([bucket.key(uploaded.resume.name), bucket.key(sent.resume.name)])
-    response = signed_in(recruiter).get(reverse("candidates:application_resume", args=[sent.pk]))
+    response = client_for(recruiter).get(reverse("candidates:application_resume", args=[sent.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == pdf_bytes("Olivia Owner")
 
@@ -190,20 +185,20 @@ def test_replacing_and_deleting_the_resume_delete_the_objects(
 ):
     first = uploaded.resume.name
     with django_capture_on_commit_callbacks(execute=True):
-        assert upload(signed_in(owner), pdf_bytes("Olivia, new")).status_code == 302
+        assert upload(client_for(owner), pdf_bytes("Olivia, new")).status_code == 302
     second = Profile.objects.get(user=owner).resume.name
     assert bucket.keys() == [bucket.key(second)] and second != first
     with django_capture_on_commit_callbacks(execute=True):
-        assert signed_in(owner).post(reverse("candidates:resume_delete")).status_code == 302
+        assert client_for(owner).post(reverse("candidates:resume_delete")).status_code == 302
     assert bucket.keys() == []
-    assert signed_in(owner).get(reverse("candidates:resume_download")).status_code == 404
+    assert client_for(owner).get(reverse("candidates:resume_download")).status_code == 404
 
 
 @pytest.mark.django_db
 def test_deleting_the_account_deletes_every_copy_in_the_bucket(
     bucket, uploaded, owner, listing, django_capture_on_commit_callbacks
 ):
-    client = signed_in(owner)
+    client = client_for(owner)
     assert client.post(reverse("candidates:apply", args=[listing.slug])).status_code == 302
     assert len(bucket.keys()) == 2
     with django_capture_on_commit_callbacks(execute=True):
@@ -217,13 +212,7 @@ def test_deleting_the_account_deletes_every_copy_in_the_bucket(
 @pytest.mark.django_db
 def test_a_missing_object_is_a_404_not_a_500(bucket, uploaded, owner):
     bucket.client.delete_object(Bucket=bucket.name, Key=bucket.key(uploaded.resume.name))
-    assert signed_in(owner).get(reverse("candidates:resume_download")).status_code == 404
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    assert client_for(owner).get(reverse("candidates:resume_download")).status_code == 404
 
 
 @pytest.mark.django_db
@@ -232,14 +221,14 @@ def test_a_bucket_that_cannot_be_reached_leaves_account_deletion_working(
 ):
     # The files go after the commit; S3 failing then is logged, as a disk's error is.
     unreachable = storageurl.private_storage(
-        bucket.url_at(f"http://127.0.0.1:{closed_port()}"), root=settings.PRIVATE_STORAGE_ROOT
+        bucket.url_at(f"http://127.0.0.1:{free_port()}"), root=settings.PRIVATE_STORAGE_ROOT
     )
     unreachable["OPTIONS"]["client_config"] = Config(
         s3={"addressing_style": "path"}, connect_timeout=1, retries={"max_attempts": 1}
     )
     settings.STORAGES = {**settings.STORAGES, "private": unreachable}
     with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in(owner).post(
+        response = client_for(owner).post(
             reverse("candidates:account_delete"), {"password": PASSWORD, "confirm": "on"}
         )
     assert response.status_code == 302

@@ -27,26 +27,20 @@ def recruiter(firm):
 
 
 def search_data(firm, **overrides) -> dict:
-    """A complete confidential search as the browser posts it."""
-    data = posting_data(
-        firm,
-        posted_by="search_firm",
-        client_name=CLIENT,
-        client_website=CLIENT_SITE,
-        client_logo_url=CLIENT_LOGO,
-        confidential="on",
-        client_descriptor=DESCRIPTOR,
-        hiring_contact_name="Jane Doe",
-        hiring_contact_title="Partner",
-        industries=["financial-services"],
-        description="Lead customer experience for a fast-growing digital lender.",
-    )
-    for key, value in overrides.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return data
+    """A complete confidential search as the browser posts it (None drops a field)."""
+    search = {
+        "posted_by": "search_firm",
+        "client_name": CLIENT,
+        "client_website": CLIENT_SITE,
+        "client_logo_url": CLIENT_LOGO,
+        "confidential": "on",
+        "client_descriptor": DESCRIPTOR,
+        "hiring_contact_name": "Jane Doe",
+        "hiring_contact_title": "Partner",
+        "industries": ["financial-services"],
+        "description": "Lead customer experience for a fast-growing digital lender.",
+    }
+    return posting_data(firm, **{**search, **overrides})
 
 
 def refused(client, data: dict, field: str) -> list[str]:

@@ -3,7 +3,6 @@ same validation as the admin's, and hiring contacts on some postings."""
 
 from __future__ import annotations
 
-import importlib
 from io import StringIO
 
 import pytest
@@ -11,17 +10,9 @@ from django.core.management import call_command
 
 from listings import demo_content as vocab
 from listings.choices import PostedBy
-from listings.models import Company, Industry, Listing
+from listings.models import Company, Listing
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def industries(db):
-    # a transactional test elsewhere may have flushed the migration's industries
-    migration = importlib.import_module("listings.migrations.0002_search_trigger_and_recruiters")
-    for slug, name in migration.INDUSTRIES:
-        Industry.objects.get_or_create(slug=slug, defaults={"name": name})
 
 
 def seed(**options) -> None:

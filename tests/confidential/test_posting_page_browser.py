@@ -15,6 +15,7 @@ from tests.confidential.conftest import (
 )
 from tests.conftest import ARTIFACTS
 from tests.factories import LiveListingFactory
+from tests.support.browser import sideways_overflow
 
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 
@@ -61,9 +62,7 @@ def test_search_postings_read_well_in_a_browser(live_server, browser, searches, 
                 assert OPEN_CLIENT in header and f"via {FIRM}" in header
                 assert OPEN_CLIENT in aside and "Company website" in aside
             # nothing sticks out sideways on a phone
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
+            overflow = sideways_overflow(page)
             assert overflow <= 0, (kind, width, overflow)
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"search-{kind}-{width}.png"), full_page=True)

@@ -4,20 +4,18 @@ with a complete profile, a résumé, saved postings, applications and alerts."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from alerts.models import Status as AlertStatus
-from candidates import services
 from candidates.storage import private_storage
 from tests.alerts.factories import SubscriptionFactory
 from tests.candidates.factories import (
     ApplicationFactory,
     CandidateUserFactory,
-    ProfileFactory,
     SavedPostingFactory,
-    pdf_upload,
+    profile_with_resume,
 )
 from tests.factories import CompanyFactory, LiveListingFactory, RecruiterUserFactory
+from tests.support.clients import client_for
 
 
 def stored_resumes() -> set[str]:
@@ -40,9 +38,7 @@ def recruiter(company):
 
 @pytest.fixture
 def recruiter_client(recruiter):
-    client = Client()
-    client.force_login(recruiter)
-    return client
+    return client_for(recruiter)
 
 
 @pytest.fixture
@@ -69,17 +65,12 @@ def candidate(db):
 
 @pytest.fixture
 def profile(candidate):
-    profile = ProfileFactory(user=candidate, full_name="Casey Candidate")
-    services.resume_replace(profile=profile, upload=pdf_upload("casey.pdf"))
-    profile.refresh_from_db()
-    return profile
+    return profile_with_resume("casey.pdf", user=candidate, full_name="Casey Candidate")
 
 
 @pytest.fixture
 def candidate_client(candidate):
-    client = Client()
-    client.force_login(candidate)
-    return client
+    return client_for(candidate)
 
 
 @pytest.fixture

@@ -17,13 +17,13 @@ from django.test import Client
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
-from alerts import matching
+from alerts.criteria import CRITERIA, alert_filterset, criteria_from
 from alerts.models import Frequency, Subscription
 from tests.fuzz.strategies import FUZZ, MESSY, NASTY, form_of, query_pairs, raw_query
 
 pytestmark = pytest.mark.django_db
 
-KEYS = [*matching.CRITERIA, "sort", "page", "posted", "x", ""]
+KEYS = [*CRITERIA, "sort", "page", "posted", "x", ""]
 FORM = form_of(
     valid={"name": MESSY, "frequency": st.sampled_from(Frequency.values), "email": st.emails()},
     hostile={"x": NASTY},
@@ -33,7 +33,7 @@ FORM = form_of(
 
 def criteria_of(query: str) -> dict:
     """The criteria the page reads from `query` (what an alert must be saved with)."""
-    return matching.criteria_from(matching.alert_filterset(QueryDict(query)))
+    return criteria_from(alert_filterset(QueryDict(query)))
 
 
 @FUZZ

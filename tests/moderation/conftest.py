@@ -4,7 +4,6 @@ recruiter and an operator: everything here goes through review."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from tests.factories import CompanyFactory, OperatorFactory, RecruiterUserFactory
 
@@ -39,9 +38,3 @@ def outsider(db):
 @pytest.fixture
 def operator(db):
     return OperatorFactory(username="operator", email="operator@board.example")
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client

@@ -16,7 +16,7 @@ from tests.factories import (
     ListingFactory,
     LiveListingFactory,
 )
-from tests.moderation.conftest import signed_in
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -114,16 +114,16 @@ def test_reports_land_in_the_operators_queue_with_counts(operator, company):
     Report.objects.create(listing=quiet, reason="other", note="Odd title")
     Report.objects.create(listing=quiet, reason="scam", status=ReportStatus.DISMISSED)
 
-    queue = signed_in(operator).get(reverse("admin:listings_report_changelist"))
+    queue = client_for(operator).get(reverse("admin:listings_report_changelist"))
     body = queue.content.decode()
     assert queue.status_code == 200
     # open ones only, by default, each with its posting's open count
     assert body.count("Often Reported Role") == 3 and body.count("Once Reported Role") == 1
     assert '<td class="field-on_posting">3</td>' in body
     assert '<td class="field-on_posting">1</td>' in body
-    home = signed_in(operator).get(reverse("admin:index")).content.decode()
+    home = client_for(operator).get(reverse("admin:index")).content.decode()
     assert "<strong>4</strong> open reports</a> on 2 postings" in home
-    reported = signed_in(operator).get(
+    reported = client_for(operator).get(
         reverse("admin:listings_listing_changelist") + "?reported=open"
     )
     assert "Often Reported Role" in reported.content.decode()
@@ -133,7 +133,7 @@ def test_dismissing_closes_the_reports_and_records_it(operator, company):
     posting = LiveListingFactory(company=company)
     Report.objects.create(listing=posting, reason="scam")
     Report.objects.create(listing=posting, reason="other")
-    assert signed_in(operator).post(transition_url(posting, "dismiss")).status_code == 302
+    assert client_for(operator).post(transition_url(posting, "dismiss")).status_code == 302
     assert set(Report.objects.values_list("status", flat=True)) == {ReportStatus.DISMISSED}
     event = ModerationEvent.objects.get(listing=posting)
     assert (event.action, event.actor) == (ModerationAction.REPORT_DISMISSED, operator)
@@ -145,7 +145,7 @@ def test_recruiters_never_see_the_report_queue(owner, outsider, company):
     posting = LiveListingFactory(company=company)
     report = Report.objects.create(listing=posting, reason="scam", note="secret note")
     for user in (owner, outsider):
-        client = signed_in(user)
+        client = client_for(user)
         assert client.get(reverse("admin:listings_report_changelist")).status_code == 403
         change = client.get(reverse("admin:listings_report_change", args=[report.pk]))
         assert change.status_code == 403

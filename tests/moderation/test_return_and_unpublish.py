@@ -12,7 +12,7 @@ from listings.models import ModerationEvent, Report
 from outbox.models import Email
 from tests.admin.helpers import change_url, transition_url
 from tests.factories import ListingFactory, LiveListingFactory
-from tests.moderation.conftest import signed_in
+from tests.support.clients import client_for
 from tests.support.outbox import deliver_outbox
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +28,11 @@ def test_operator_returns_a_posting_with_a_reason_the_recruiters_read(
     owner, colleague, operator, company
 ):
     posting = ListingFactory(company=company, status=Status.REVIEW, title="VP Member Care")
-    form = signed_in(operator).get(moderate_url(posting, "return"))
+    form = client_for(operator).get(moderate_url(posting, "return"))
     assert form.status_code == 200
     assert "Reason for the recruiter" in form.content.decode()
 
-    response = signed_in(operator).post(moderate_url(posting, "return"), {"reason": REASON})
+    response = client_for(operator).post(moderate_url(posting, "return"), {"reason": REASON})
     assert response.status_code == 302
     posting.refresh_from_db()
     assert posting.status == Status.DRAFT
@@ -45,10 +45,10 @@ def test_operator_returns_a_posting_with_a_reason_the_recruiters_read(
         REASON,
     )
     # the recruiter sees it on the posting and in the list
-    page = signed_in(owner).get(change_url(posting)).content.decode()
+    page = client_for(owner).get(change_url(posting)).content.decode()
     assert REASON in page and "Returned by the board" in page
     assert "operator" in page  # the history names who
-    listing_page = signed_in(owner).get(reverse("admin:listings_listing_changelist"))
+    listing_page = client_for(owner).get(reverse("admin:listings_listing_changelist"))
     assert "Returned" in listing_page.content.decode()
     # and is emailed, through the outbox, as are the colleagues
     email = Email.objects.get(kind="moderation")
@@ -61,8 +61,8 @@ def test_operator_returns_a_posting_with_a_reason_the_recruiters_read(
 
 def test_resubmitting_clears_the_reason_and_the_history_keeps_it(owner, operator, company):
     posting = ListingFactory(company=company, status=Status.REVIEW)
-    signed_in(operator).post(moderate_url(posting, "return"), {"reason": REASON})
-    assert signed_in(owner).post(transition_url(posting, "submit")).status_code == 302
+    client_for(operator).post(moderate_url(posting, "return"), {"reason": REASON})
+    assert client_for(owner).post(transition_url(posting, "submit")).status_code == 302
     posting.refresh_from_db()
     assert posting.status == Status.REVIEW and posting.returned_reason == ""
     actions = list(
@@ -73,7 +73,7 @@ def test_resubmitting_clears_the_reason_and_the_history_keeps_it(owner, operator
 
 def test_a_blank_reason_is_refused_and_nothing_changes(operator, company):
     posting = ListingFactory(company=company, status=Status.REVIEW)
-    response = signed_in(operator).post(moderate_url(posting, "return"), {"reason": "   "})
+    response = client_for(operator).post(moderate_url(posting, "return"), {"reason": "   "})
     assert response.status_code == 400
     assert "Give the recruiter a reason." in response.content.decode()
     posting.refresh_from_db()
@@ -85,10 +85,10 @@ def test_unpublishing_takes_the_posting_off_every_public_page(owner, operator, c
     posting = LiveListingFactory(company=company, title="Director of Guest Services")
     Report.objects.create(listing=posting, reason="scam")
     Report.objects.create(listing=posting, reason="misleading")
-    assert signed_in(owner).get(posting.get_absolute_url()).status_code == 200
-    assert "Director of Guest Services" in signed_in(owner).get("/jobs/").content.decode()
+    assert client_for(owner).get(posting.get_absolute_url()).status_code == 200
+    assert "Director of Guest Services" in client_for(owner).get("/jobs/").content.decode()
 
-    response = signed_in(operator).post(
+    response = client_for(operator).post(
         moderate_url(posting, "unpublish"), {"reason": "Asks candidates for a fee."}
     )
     assert response.status_code == 302
@@ -105,7 +105,7 @@ def test_unpublishing_takes_the_posting_off_every_public_page(owner, operator, c
     assert set(Report.objects.values_list("status", "handled_by__username")) == {
         (ReportStatus.ACTIONED, "operator")
     }
-    page = signed_in(owner).get(change_url(posting)).content.decode()
+    page = client_for(owner).get(change_url(posting)).content.decode()
     assert "Unpublished by the board" in page and "Asks candidates for a fee." in page
     assert Email.objects.get(kind="moderation").subject.endswith("was unpublished")
 
@@ -115,7 +115,7 @@ def test_recruiters_cannot_moderate_their_own_postings(owner, company, name):
     status = Status.REVIEW if name == "return" else Status.PUBLISHED
     factory = LiveListingFactory if name == "unpublish" else ListingFactory
     posting = factory(company=company, status=status)
-    client = signed_in(owner)
+    client = client_for(owner)
     assert client.get(moderate_url(posting, name)).status_code == 403
     assert client.post(moderate_url(posting, name), {"reason": "x"}).status_code == 403
     assert client.post(transition_url(posting, name)).status_code == 403
@@ -129,7 +129,7 @@ def test_another_companys_recruiter_gets_the_same_404_as_for_a_missing_posting(
     outsider, company, name
 ):
     posting = ListingFactory(company=company, status=Status.REVIEW, title="Secret Title")
-    client = signed_in(outsider)
+    client = client_for(outsider)
     response = client.post(moderate_url(posting, name), {"reason": "x"})
     assert response.status_code == 404
     missing = client.post(
@@ -152,7 +152,7 @@ def test_anonymous_visitors_are_sent_to_the_admin_login(company):
 
 def test_a_step_that_no_longer_applies_changes_nothing(operator, company):
     posting = ListingFactory(company=company)  # a draft: nothing to return
-    response = signed_in(operator).post(moderate_url(posting, "return"), {"reason": REASON})
+    response = client_for(operator).post(moderate_url(posting, "return"), {"reason": REASON})
     assert response.status_code == 302
     posting.refresh_from_db()
     assert posting.status == Status.DRAFT and posting.moderation_reason == ""

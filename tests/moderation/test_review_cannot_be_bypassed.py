@@ -13,7 +13,7 @@ from listings.models import Company, ModerationEvent
 from listings.services import listing_unpublish
 from tests.admin.helpers import change_url, posting_data, transition_url
 from tests.factories import ListingFactory, LiveListingFactory
-from tests.moderation.conftest import signed_in
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def edit(user, listing, **changes):
             **changes,
         }
     data = posting_data(listing.company, **changes)
-    response = signed_in(user).post(change_url(listing), data, follow=True)
+    response = client_for(user).post(change_url(listing), data, follow=True)
     assert response.redirect_chain, response.context["adminform"].form.errors
     return response
 
@@ -68,14 +68,14 @@ def test_a_trusted_companys_edit_stays_live(outsider):
 def test_what_an_operator_unpublished_a_trusted_recruiter_cannot_publish_again(outsider, operator):
     live = LiveListingFactory(company=outsider.recruiter_profile.company)
     listing_unpublish(listing=live, by=operator, reason="Misleading pay.")
-    page = signed_in(outsider).get(change_url(live)).content.decode()
+    page = client_for(outsider).get(change_url(live)).content.decode()
     assert "transition-publish" not in page and 'name="_saveandpublish"' not in page
-    assert signed_in(outsider).post(transition_url(live, "publish")).status_code == 403
+    assert client_for(outsider).post(transition_url(live, "publish")).status_code == 403
     live.refresh_from_db()
     assert live.status == Status.DRAFT
     # it goes through review: submitted, then an operator publishes, which answers the reason
-    assert signed_in(outsider).post(transition_url(live, "submit")).status_code == 302
-    assert signed_in(operator).post(transition_url(live, "publish")).status_code == 302
+    assert client_for(outsider).post(transition_url(live, "submit")).status_code == 302
+    assert client_for(operator).post(transition_url(live, "publish")).status_code == 302
     live.refresh_from_db()
     assert live.is_live and live.moderation_action == "" and live.moderation_reason == ""
 
@@ -83,7 +83,7 @@ def test_what_an_operator_unpublished_a_trusted_recruiter_cannot_publish_again(o
 def test_closing_an_unpublished_posting_does_not_bring_its_page_back(owner, operator, company):
     live = LiveListingFactory(company=company)
     listing_unpublish(listing=live, by=operator, reason="Discriminatory wording.")
-    assert signed_in(owner).post(transition_url(live, "close")).status_code == 302
+    assert client_for(owner).post(transition_url(live, "close")).status_code == 302
     live.refresh_from_db()
     assert live.status == Status.CLOSED
     assert Client().get(live.get_absolute_url()).status_code == 404
@@ -91,7 +91,7 @@ def test_closing_an_unpublished_posting_does_not_bring_its_page_back(owner, oper
 
 def test_a_form_opened_before_an_unpublish_does_not_undo_it(outsider, operator):
     live = LiveListingFactory(company=outsider.recruiter_profile.company)
-    form = signed_in(outsider).get(change_url(live))  # the recruiter opens the form...
+    form = client_for(outsider).get(change_url(live))  # the recruiter opens the form...
     assert form.status_code == 200
     listing_unpublish(listing=live, by=operator, reason="Asks for a fee.")  # ...meanwhile
     edit(outsider, live, title="VP Customer Care (edited)")  # ...and saves it
@@ -103,8 +103,8 @@ def test_a_form_opened_before_an_unpublish_does_not_undo_it(outsider, operator):
 
 def test_operators_mark_a_company_trusted_and_recruiters_cannot(owner, operator, company):
     url = reverse("admin:listings_company_change", args=[company.pk])
-    assert 'name="trusted"' in signed_in(operator).get(url).content.decode()
-    assert 'name="trusted"' not in signed_in(owner).get(url).content.decode()
+    assert 'name="trusted"' in client_for(operator).get(url).content.decode()
+    assert 'name="trusted"' not in client_for(owner).get(url).content.decode()
     data = {
         "name": company.name,
         "industry": company.industry_id,
@@ -115,15 +115,15 @@ def test_operators_mark_a_company_trusted_and_recruiters_cannot(owner, operator,
         "description": "",
         "trusted": "on",
     }
-    assert signed_in(operator).post(url, data).status_code == 302
+    assert client_for(operator).post(url, data).status_code == 302
     assert Company.objects.get(pk=company.pk).trusted
 
 
 def test_the_history_shows_an_operator_not_their_name_to_recruiters(owner, operator, company):
     waiting = ListingFactory(company=company, status=Status.REVIEW)
-    signed_in(operator).post(
+    client_for(operator).post(
         reverse("admin:listings_listing_moderate", args=[waiting.pk, "return"]),
         {"reason": "Add the pay range."},
     )
-    page = signed_in(owner).get(change_url(waiting)).content.decode()
+    page = client_for(owner).get(change_url(waiting)).content.decode()
     assert "by an operator" in page and "by operator" not in page

@@ -1,19 +1,9 @@
-"""Fixtures for the outbox: Django's SMTP backend pointed at the test's SMTP server."""
+"""Fixtures for the outbox: a mail server that is down (the server that is up, and Django's
+SMTP backend pointed at it, are tests/conftest.py's `smtp_sink` and `smtp_backend`)."""
 
 from __future__ import annotations
 
 import pytest
-
-
-@pytest.fixture
-def smtp_backend(settings, smtp_sink):
-    """Send through real SMTP to `smtp_sink` from this process."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = smtp_sink.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_TIMEOUT = 5
-    return smtp_sink
 
 
 @pytest.fixture

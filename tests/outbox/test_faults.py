@@ -16,7 +16,7 @@ from tests.conftest import database_url_for_current_connection
 from tests.outbox.every_kind import MAKERS
 from tests.support import servers
 from tests.support.outbox import nothing_more_arrives, sweep_until
-from tests.support.waiting import wait_until
+from tests.support.waiting import sessions_waiting_on_a_lock, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -81,16 +81,7 @@ def lock_the_row_once_accepted(sink, holder: dict) -> None:
 
 
 def worker_waits_on_a_lock() -> bool:
-    conn = psycopg2.connect(database_url_for_current_connection())
-    try:
-        cursor = conn.cursor()
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE wait_event_type = 'Lock' AND query ILIKE 'UPDATE %outbox_email%'"
-        )
-        return cursor.fetchone()[0] > 0
-    finally:
-        conn.close()
+    return sessions_waiting_on_a_lock(statement="UPDATE %outbox_email%") > 0
 
 
 @pytest.mark.parametrize("step", ["connected", "data_sent", "accepted", "recorded"])

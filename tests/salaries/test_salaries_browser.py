@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import LiveListingFactory, RemoteListingFactory
+from tests.support.browser import watch_csp
 
 SCREENS = Path(__file__).resolve().parents[2] / ".notes" / "screens"
 BASE_PAY = {"director": 165_000, "senior_director": 205_000, "vp": 260_000}
@@ -81,13 +82,7 @@ def _screenshot(page, tmp_path: Path, name: str) -> None:
 def test_changing_the_slice_and_the_currency_changes_charts_and_tables(
     live_server, page, market, tmp_path
 ):
-    policy_errors: list[str] = []
-
-    def on_console(message):
-        if "Content Security Policy" in message.text:
-            policy_errors.append(message.text)
-
-    page.on("console", on_console)
+    policy_errors = watch_csp(page, [])
     page.goto(live_server.url + "/salaries/")
     median = page.locator('[data-figure="median"]')
     assert median.inner_text().startswith("USD ")

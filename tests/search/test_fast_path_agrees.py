@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -22,7 +23,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from listings.choices import KPI, Function, Level, Status, Workplace
+from listings.choices import ANNUAL_FACTOR, KPI, Function, Level, SalaryPeriod, Status, Workplace
 from listings.filters import ListingFilter, Sort
 from listings.models import Company, Industry, Listing, SearchEntry
 from listings.search import (
@@ -32,6 +33,8 @@ from listings.search import (
     run_search,
     search_filterset,
 )
+from money.currencies import Currency
+from money.models import ExchangeRate
 from tests.factories import CompanyFactory, ListingFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +68,25 @@ CITIES = [("Austin", "TX", "US"), ("Berlin", "Berlin", "DE"), ("London", "Englan
 PER_PAGE = 4
 
 
+def _pay(i: int, rng: random.Random, in_reference: dict[str, Decimal]) -> dict:
+    """Pay in every shape (none, a minimum only, a maximum only, both), in every currency
+    and period in turn: round yearly figures in USD, stated in the posting's own."""
+    currency = Currency.values[i % len(Currency.values)]
+    period = SalaryPeriod.values[i % len(SalaryPeriod.values)]
+    shape = ["none", "min", "max", "both"][i % 4]
+    low, high = sorted(rng.sample([90_000, 150_000, 200_000, 210_000, 300_000], k=2))
+
+    def stated(usd: int) -> int:
+        return int(Decimal(usd) / in_reference[currency] / ANNUAL_FACTOR[period])
+
+    return {
+        "currency": currency,
+        "salary_period": period,
+        "salary_min": stated(low) if shape in ("min", "both") else None,
+        "salary_max": stated(high) if shape in ("max", "both") else None,
+    }
+
+
 def _description(rng: random.Random) -> str:
     words = rng.sample(WORDS, k=rng.randint(2, 6))
     extra = rng.choice(["", "We value customer experience.", "Experience with customer tools."])
@@ -80,12 +102,12 @@ def postings(db):
         CompanyFactory(name=name, industry=Industry.objects.get(slug=slugs[i % len(slugs)]))
         for i, name in enumerate(["Zendesk Partners", "Retail Care Co", "Berlin Support"])
     ]
+    in_reference = dict(ExchangeRate.objects.values_list("currency", "in_reference"))
     now = timezone.now()
-    for _i in range(40):
+    for i in range(40):
         workplace = rng.choice(list(Workplace.values))
         city, region, country = rng.choice(CITIES)
         remote = workplace == Workplace.REMOTE
-        salary = rng.choice([None, 90_000, 150_000, 210_000, 300_000])
         kpis = [{"code": c} for c in rng.sample(KPI.values, k=rng.randint(0, 4))]
         ListingFactory(
             title=rng.choice(TITLES),
@@ -97,9 +119,7 @@ def postings(db):
             region="" if remote else region,
             country="" if remote else country,
             applicant_countries=rng.sample(["US", "CA", "DE", "GB"], k=2) if remote else [],
-            salary_min=None,
-            salary_max=salary,
-            salary_period="year",
+            **_pay(i, rng, in_reference),
             team_size=rng.choice([None, 20, 120, 800]),
             min_leadership_years=rng.choice([None, 5, 10, 15]),
             kpis=kpis,
@@ -143,6 +163,7 @@ criteria = st.fixed_dictionaries(
             unique=True,
         ),
         "salary_min": st.sampled_from(["100000", "200000"]),
+        "salary_currency": st.sampled_from(["USD", "EUR", "JPY", "INR"]),
         "team_size_min": st.sampled_from(["50", "500"]),
         "experience": st.sampled_from(["6", "12"]),
         "posted": st.sampled_from(["1", "7", "30"]),

@@ -7,7 +7,6 @@ import pytest
 
 from listings import stats
 from tests.admin.conftest import (  # noqa: F401 - fixtures shared with the admin tests
-    client_for,
     colleague,
     company,
     operator,

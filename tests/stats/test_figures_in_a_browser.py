@@ -10,17 +10,9 @@ import pytest
 
 from listings import stats
 from listings.models import PostingDay
-from tests.admin.conftest import PASSWORD
 from tests.conftest import ARTIFACTS
 from tests.factories import CompanyFactory, LiveListingFactory, RecruiterUserFactory
-
-
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(base_url + "/admin/")
+from tests.support.browser import sideways_overflow, sign_in, watch_csp
 
 
 def a_month_of_figures(listing, scale: int) -> None:
@@ -62,12 +54,7 @@ def test_figures_pages_render_cleanly_at_desktop_and_phone_width(live_server, br
         page = context.new_page()
         problems: list[str] = []
         page.on("pageerror", lambda exc, problems=problems: problems.append(str(exc)))
-        page.on(
-            "console",
-            lambda msg, problems=problems: (
-                "Content Security Policy" in msg.text and problems.append(msg.text)
-            ),
-        )
+        watch_csp(page, problems)
         page.on(
             "response",
             lambda r, problems=problems: (
@@ -81,10 +68,7 @@ def test_figures_pages_render_cleanly_at_desktop_and_phone_width(live_server, br
             page.goto(live_server.url + path)
             if name == "posting-figures":
                 page.click("summary:has-text('day by day')")
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0, f"{path} scrolls sideways at {width}px"
+            assert sideways_overflow(page) <= 0, f"{path} scrolls sideways at {width}px"
             if name != "dashboard":
                 shown = page.locator(".posting-chart svg:visible")
                 assert shown.count() == 1

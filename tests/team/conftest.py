@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 
 from listings import team
 from listings.models import Invitation, Recruiter
@@ -69,12 +68,6 @@ def outsider(other_company):
 @pytest.fixture
 def operator(db):
     return OperatorFactory(username="operator", email="ops@cxleaders.example")
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ UPDATE of the invitation decides, whatever each request read before."""
 from __future__ import annotations
 
 import threading
-import time
 from unittest import mock
 
 import pytest
@@ -13,18 +12,10 @@ from django.db import connection
 
 from listings import team
 from listings.models import Invitation, Recruiter
+from tests.support.waiting import sessions_waiting_on_a_lock, wait_until
 from tests.team.conftest import PASSWORD
 
 User = get_user_model()
-
-
-def waiting_on_a_lock() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,10 +51,10 @@ def test_two_racing_acceptances_of_one_link_make_one_account(invite):
         assert first_holds_it.wait(20)
         second = threading.Thread(target=accept, args=("second", second_copy), name="second")
         second.start()
-        deadline = time.monotonic() + 20
-        while waiting_on_a_lock() == 0:  # the second UPDATE waits for the first's row lock
-            assert time.monotonic() < deadline, "the second acceptance never reached the row"
-            time.sleep(0.05)
+        # the second UPDATE waits for the first's row lock
+        assert wait_until(sessions_waiting_on_a_lock, timeout=20, interval=0.05), (
+            "the second acceptance never reached the row"
+        )
         release.set()
         first.join(30)
         second.join(30)

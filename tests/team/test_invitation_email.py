@@ -15,18 +15,8 @@ from tests.team.conftest import JOIN_LINK, join_path
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def smtp(settings, smtp_sink):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = smtp_sink.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_TIMEOUT = 5
-    return smtp_sink
-
-
 def test_the_invited_colleague_receives_one_email_with_a_link_that_opens_the_join_page(
-    invite, owner, company, smtp, client
+    invite, owner, company, smtp_backend, client
 ):
     invitation = invite("Nadia.Newhire@Northwind.example")
     assert invitation.email == "nadia.newhire@northwind.example"  # kept as allauth keeps it
@@ -36,8 +26,8 @@ def test_the_invited_colleague_receives_one_email_with_a_link_that_opens_the_joi
     assert "Olive Owner" in row.subject and company.name in row.subject
 
     assert deliver_outbox() == 1
-    assert smtp.count() == 1
-    message = smtp.messages[0]
+    assert smtp_backend.count() == 1
+    message = smtp_backend.messages[0]
     assert str(message["To"]) == "nadia.newhire@northwind.example"
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
@@ -48,7 +38,7 @@ def test_the_invited_colleague_receives_one_email_with_a_link_that_opens_the_joi
     assert company.name in page.content.decode()
 
 
-def test_a_sent_invitation_keeps_no_copy_of_its_secret_link(invite, smtp):
+def test_a_sent_invitation_keeps_no_copy_of_its_secret_link(invite, smtp_backend):
     invitation = invite()
     path = join_path(invitation)
     assert deliver_outbox() == 1

@@ -12,7 +12,8 @@ from candidates import services as candidate_services
 from listings.models import Invitation, Listing, Recruiter
 from tests.candidates.factories import CandidateUserFactory, ProfileFactory, pdf_upload
 from tests.factories import ListingFactory, LiveListingFactory
-from tests.team.conftest import PASSWORD, join_data, join_path, signed_in
+from tests.support.clients import client_for
+from tests.team.conftest import PASSWORD, join_data, join_path
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -43,7 +44,7 @@ def company_things(company, joined):
 
 def remove(by, user) -> None:
     url = reverse("admin:listings_recruiter_remove", args=[user.recruiter_profile.pk])
-    response = signed_in(by).post(url)
+    response = client_for(by).post(url)
     assert response.status_code == 302
 
 
@@ -118,7 +119,7 @@ def test_a_lead_may_remove_themselves_while_another_lead_remains(owner, colleagu
     from listings import team
 
     team.recruiter_set_lead(recruiter=colleague.recruiter_profile, is_lead=True, by=owner)
-    client = signed_in(owner)
+    client = client_for(owner)
     url = reverse("admin:listings_recruiter_remove", args=[owner.recruiter_profile.pk])
     response = client.post(url)
     assert response.status_code == 302 and response["Location"] == "/"
@@ -131,7 +132,7 @@ def test_an_operator_deleting_a_recruiter_in_the_recruiter_admin_removes_them_th
 ):
     browser, nadia = joined
     url = f"/admin/listings/recruiter/{nadia.recruiter_profile.pk}/delete/"
-    response = signed_in(operator).post(url, {"post": "yes"})
+    response = client_for(operator).post(url, {"post": "yes"})
     assert response.status_code == 302
     nadia.refresh_from_db()
     assert not nadia.is_staff and not Recruiter.objects.filter(user=nadia).exists()

@@ -12,9 +12,9 @@ from listings.models import Invitation
 from outbox.models import Email
 from tests.conftest import ARTIFACTS
 from tests.factories import ListingFactory, LiveListingFactory
+from tests.support.browser import sign_in, watch_csp
 from tests.team.conftest import JOIN_LINK, PASSWORD
 
-OWNER_PASSWORD = "correct horse battery"  # tests.factories.UserFactory's
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -34,16 +34,11 @@ def test_a_lead_invites_a_colleague_who_joins_and_sees_only_the_company(
 ):
     own = ListingFactory(company=company, title="Director of Support Operations")
     foreign = LiveListingFactory(company=other_company, title="VP Care at Contoso")
-    csp: list[str] = []
-    page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else 0)
+    csp = watch_csp(page, [])
     base = live_server.url
 
     # -- the lead opens the Team page from the admin's menu and invites
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", owner.username)
-    page.fill("#id_password", OWNER_PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(base + "/admin/")
+    sign_in(page, base, owner.username)
     page.get_by_role("link", name="Team", exact=True).first.click()
     page.wait_for_url(re.compile(r".*/admin/listings/invitation/.*"))
     page.get_by_label("Colleague's work email").fill("nadia.newhire@northwind.example")
@@ -62,7 +57,7 @@ def test_a_lead_invites_a_colleague_who_joins_and_sees_only_the_company(
     body = Email.objects.get(key=f"invitation:{invitation.pk}").body
     link = base + JOIN_LINK.search(body).group(1)
     join = browser.new_context(viewport=DESKTOP).new_page()
-    join.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else 0)
+    watch_csp(join, csp)
     join.goto(link)
     assert join.get_by_role("heading", name="Join Northwind Support's recruiters").is_visible()
     join.get_by_label("Your full name").fill("Nadia Newhire")
@@ -86,11 +81,7 @@ def test_a_lead_invites_a_colleague_who_joins_and_sees_only_the_company(
 
     # -- an operator sees every company's team
     ops = browser.new_context(viewport=DESKTOP).new_page()
-    ops.goto(base + "/admin/login/")
-    ops.fill("#id_username", operator.username)
-    ops.fill("#id_password", OWNER_PASSWORD)
-    ops.click("input[type=submit]")
-    ops.wait_for_url(base + "/admin/")
+    sign_in(ops, base, operator.username)
     ops.goto(base + "/admin/listings/invitation/")
     assert ops.get_by_role("link", name="Contoso Care").is_visible()
     shoot(ops, "team-companies")

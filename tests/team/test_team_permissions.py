@@ -11,7 +11,7 @@ from django.urls import reverse
 from listings import team
 from listings.models import Invitation, Recruiter
 from outbox.models import Email
-from tests.team.conftest import signed_in
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_every_recruiter_of_the_company_sees_its_team_and_pending_invitations(
 ):
     invite("pending.person@northwind.example")
     for user in (owner, colleague):
-        page = signed_in(user).get(TEAM)
+        page = client_for(user).get(TEAM)
         assert page.status_code == 200
         content = page.content.decode()
         assert "Team: Northwind Support" in content
@@ -51,22 +51,22 @@ def test_the_lead_gets_the_invite_form_and_buttons_and_a_colleague_does_not(
     invite, owner, colleague
 ):
     invite()
-    lead_page = signed_in(owner).get(TEAM).content.decode()
+    lead_page = client_for(owner).get(TEAM).content.decode()
     assert 'action="/admin/listings/invitation/invite/"' in lead_page
     assert remove_url(colleague.recruiter_profile) in lead_page
-    colleague_page = signed_in(colleague).get(TEAM).content.decode()
+    colleague_page = client_for(colleague).get(TEAM).content.decode()
     assert "/invite/" not in colleague_page and "/remove/" not in colleague_page
     assert "Lead recruiters (Olive Owner)" in colleague_page
 
 
 def test_the_team_appears_in_the_admin_menu_as_team(owner):
-    home = signed_in(owner).get("/admin/").content.decode()
+    home = client_for(owner).get("/admin/").content.decode()
     assert f'<a href="{TEAM}"' in home and ">Team<" in home
 
 
 def test_outsider_does_not_see_another_companys_team(invite, company, outsider, owner):
     invite("secret.hire@northwind.example")
-    client = signed_in(outsider)
+    client = client_for(outsider)
     own = client.get(TEAM).content.decode()
     assert "Contoso Care" in own
     assert "Northwind" not in own and "secret.hire" not in own and owner.email not in own
@@ -99,7 +99,7 @@ def test_a_candidate_signed_in_on_the_site_cannot_open_the_team_pages(invite):
     from tests.candidates.factories import CandidateUserFactory
 
     invitation = invite()
-    client = signed_in(CandidateUserFactory(username="cand"))
+    client = client_for(CandidateUserFactory(username="cand"))
     assert client.get(TEAM)["Location"].startswith("/admin/login/")
     response = client.post(INVITE, {"company": invitation.company_id, "email": "a@b.example"})
     assert response["Location"].startswith("/admin/login/")
@@ -110,7 +110,7 @@ def test_a_candidate_signed_in_on_the_site_cannot_open_the_team_pages(invite):
 
 
 def test_the_lead_invites_a_colleague_from_the_team_page(owner, company):
-    client = signed_in(owner)
+    client = client_for(owner)
     response = client.post(INVITE, {"company": company.pk, "email": "New.Hire@Northwind.example"})
     assert response.status_code == 302
     assert response["Location"] == f"{TEAM}?company={company.pk}"
@@ -125,7 +125,7 @@ def test_the_lead_invites_a_colleague_from_the_team_page(owner, company):
 
 
 def test_a_colleague_who_is_not_a_lead_cannot_invite(colleague, company):
-    response = signed_in(colleague).post(INVITE, {"company": company.pk, "email": "x@y.example"})
+    response = client_for(colleague).post(INVITE, {"company": company.pk, "email": "x@y.example"})
     assert response.status_code == 403
     assert not Invitation.objects.exists() and not Email.objects.exists()
     with pytest.raises(PermissionDenied):
@@ -135,7 +135,7 @@ def test_a_colleague_who_is_not_a_lead_cannot_invite(colleague, company):
 def test_outsider_cannot_invite_into_another_company_even_with_its_id_in_the_post(
     outsider, company, other_company
 ):
-    client = signed_in(outsider)
+    client = client_for(outsider)
     forged = client.post(INVITE, {"company": company.pk, "email": "mole@contoso.example"})
     missing = client.post(INVITE, {"company": 987654321, "email": "mole@contoso.example"})
     assert forged.status_code == missing.status_code == 404
@@ -151,7 +151,7 @@ def test_outsider_cannot_invite_into_another_company_even_with_its_id_in_the_pos
 
 
 def test_an_operator_invites_into_any_company(operator, company, other_company):
-    client = signed_in(operator)
+    client = client_for(operator)
     listing = client.get(TEAM).content.decode()
     assert "Northwind Support" in listing and "Contoso Care" in listing
     assert client.get(f"{TEAM}?company={company.pk}").status_code == 200
@@ -170,7 +170,7 @@ def test_an_operator_invites_into_any_company(operator, company, other_company):
 def test_an_address_that_is_already_a_recruiter_is_refused_without_naming_the_company(
     owner, colleague, outsider, company
 ):
-    client = signed_in(owner)
+    client = client_for(owner)
     own = client.post(INVITE, {"company": company.pk, "email": colleague.email.upper()})
     assert own.status_code == 400
     assert "already one of Northwind Support" in own.content.decode()
@@ -182,7 +182,7 @@ def test_an_address_that_is_already_a_recruiter_is_refused_without_naming_the_co
 
 
 def test_a_malformed_address_is_refused(owner, company):
-    response = signed_in(owner).post(INVITE, {"company": company.pk, "email": "not an address"})
+    response = client_for(owner).post(INVITE, {"company": company.pk, "email": "not an address"})
     assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
     assert not Invitation.objects.exists()
@@ -194,7 +194,7 @@ def test_a_company_sends_at_most_the_daily_number_of_invitations(owner, company,
         team.invitation_create(company=company, email=f"p{n}@northwind.example", by=owner)
     with pytest.raises(ValidationError, match="the most we send in a day"):
         team.invitation_create(company=company, email="p9@northwind.example", by=owner)
-    response = signed_in(owner).post(INVITE, {"company": company.pk, "email": "p9@n.example"})
+    response = client_for(owner).post(INVITE, {"company": company.pk, "email": "p9@n.example"})
     assert response.status_code == 400 and "Try again tomorrow" in response.content.decode()
     assert Invitation.objects.count() == 3
 
@@ -211,7 +211,7 @@ def test_the_daily_limit_does_not_bind_operators(operator, company, settings):
 
 def test_the_lead_revokes_a_pending_invitation(invite, owner):
     invitation = invite()
-    client = signed_in(owner)
+    client = client_for(owner)
     assert client.get(revoke_url(invitation)).status_code == 200  # a confirmation page
     invitation.refresh_from_db()
     assert invitation.is_pending
@@ -223,7 +223,7 @@ def test_the_lead_revokes_a_pending_invitation(invite, owner):
 
 def test_a_colleague_who_is_not_a_lead_cannot_revoke(invite, colleague):
     invitation = invite()
-    client = signed_in(colleague)
+    client = client_for(colleague)
     assert client.get(revoke_url(invitation)).status_code == 403
     assert client.post(revoke_url(invitation)).status_code == 403
     invitation.refresh_from_db()
@@ -232,7 +232,7 @@ def test_a_colleague_who_is_not_a_lead_cannot_revoke(invite, colleague):
 
 def test_outsider_gets_404_for_another_companys_invitation_as_for_a_missing_one(invite, outsider):
     invitation = invite()
-    client = signed_in(outsider)
+    client = client_for(outsider)
     missing = reverse("admin:listings_invitation_revoke", args=[987654321])
     for method in ("get", "post"):
         theirs = getattr(client, method)(revoke_url(invitation))
@@ -249,7 +249,7 @@ def test_outsider_gets_404_for_another_companys_invitation_as_for_a_missing_one(
 
 
 def test_a_colleague_who_is_not_a_lead_cannot_remove_anyone_or_name_a_lead(owner, colleague):
-    client = signed_in(colleague)
+    client = client_for(colleague)
     for url in (remove_url(owner.recruiter_profile), lead_url(colleague.recruiter_profile)):
         assert client.get(url).status_code == 403
         assert client.post(url, {"is_lead": "1"}).status_code == 403
@@ -263,7 +263,7 @@ def test_a_colleague_who_is_not_a_lead_cannot_remove_anyone_or_name_a_lead(owner
 def test_outsider_gets_404_for_another_companys_recruiter_as_for_a_missing_one(
     owner, colleague, outsider
 ):
-    client = signed_in(outsider)
+    client = client_for(outsider)
     for make_url in (remove_url, lead_url):
         missing = make_url(type("Missing", (), {"pk": 987654321}))
         for method in ("get", "post"):
@@ -281,16 +281,16 @@ def test_outsider_gets_404_for_another_companys_recruiter_as_for_a_missing_one(
 
 
 def test_the_lead_names_a_colleague_lead_who_can_then_invite(owner, colleague, company):
-    response = signed_in(owner).post(lead_url(colleague.recruiter_profile), {"is_lead": "1"})
+    response = client_for(owner).post(lead_url(colleague.recruiter_profile), {"is_lead": "1"})
     assert response.status_code == 302
     colleague.recruiter_profile.refresh_from_db()
     assert colleague.recruiter_profile.is_lead
-    invited = signed_in(colleague).post(INVITE, {"company": company.pk, "email": "a@b.example"})
+    invited = client_for(colleague).post(INVITE, {"company": company.pk, "email": "a@b.example"})
     assert invited.status_code == 302 and Invitation.objects.count() == 1
 
 
 def test_the_last_lead_can_neither_remove_themselves_nor_step_down(owner, colleague):
-    client = signed_in(owner)
+    client = client_for(owner)
     recruiter = owner.recruiter_profile
     assert "The only lead" in client.get(TEAM).content.decode()
     client.post(remove_url(recruiter))
@@ -308,7 +308,7 @@ def test_the_last_lead_can_neither_remove_themselves_nor_step_down(owner, collea
 
 
 def test_operators_keep_the_recruiter_admin_and_see_who_leads(operator, owner, colleague):
-    client = signed_in(operator)
+    client = client_for(operator)
     changelist = client.get("/admin/listings/recruiter/")
     assert changelist.status_code == 200
     assert "lead recruiter" in changelist.content.decode().lower()
