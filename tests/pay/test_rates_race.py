@@ -30,7 +30,7 @@ from tests.pay.counts import (
     recount_live,
     recount_month,
 )
-from tests.support.waiting import wait_until
+from tests.support.waiting import sessions_waiting_on_a_lock, wait_until
 
 NEW_PER_EUR = {**KNOWN_PER_EUR, "USD": Decimal("1.25")}  # a euro: 1.10 → 1.25 USD
 
@@ -56,15 +56,6 @@ def _in_thread(target, errors: list) -> threading.Thread:
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     return thread
-
-
-def _waiting_on_a_lock(pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %s", [pid]
-        )
-        row = cursor.fetchone()
-    return bool(row and row[0])
 
 
 def while_rates_are_stored(write: Callable[[], None]) -> None:
@@ -94,7 +85,9 @@ def while_rates_are_stored(write: Callable[[], None]) -> None:
         assert rates_stored.wait(30), errors
         other = _in_thread(writer, errors)
         assert wait_until(
-            lambda: written.is_set() or (writer_pid and _waiting_on_a_lock(writer_pid[0])),
+            lambda: (
+                written.is_set() or (writer_pid and sessions_waiting_on_a_lock(pid=writer_pid[0]))
+            ),
             timeout=30,
         ), errors
     finally:  # never leave a session holding locks behind, whatever failed
@@ -201,7 +194,7 @@ def test_counts_compacted_while_rates_are_stored_count_each_posting_once(committ
         refresher = _in_thread(refresh_rates, errors)
         # the month rebuild reaches the rows the compaction replaced, and waits for it
         assert wait_until(
-            lambda: refresher_pid and _waiting_on_a_lock(refresher_pid[0]), timeout=30
+            lambda: refresher_pid and sessions_waiting_on_a_lock(pid=refresher_pid[0]), timeout=30
         )
     finally:  # never leave a session holding locks behind, whatever failed
         commit_compaction.set()

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from candidates.models import Profile
 from listings.models import Listing
 from tests.admin.helpers import ADD_URL, posting_data
-from tests.candidates.factories import CandidateUserFactory
+from tests.candidates.factories import CandidateUserFactory, profile_form_data
 from tests.factories import CompanyFactory, ListingFactory, LiveListingFactory, RecruiterUserFactory
 from tests.pay.pages import notices, titles
 
@@ -177,27 +177,6 @@ def test_an_unknown_currency_is_a_notice_not_a_server_error(client, board):
 # --------------------------------------------------------------------------- the profile
 
 
-PROFILE_FORM = {
-    "full_name": "Morgan Lee",
-    "headline": "VP Customer Experience, fintech",
-    "current_title": "Senior Director, Customer Operations",
-    "current_level": "senior_director",
-    "leadership_years": "11",
-    "largest_team": "320",
-    "largest_budget": "24000000",
-    "budget_currency": "USD",
-    "industries": ["software-saas"],
-    "skills": ["budget_management"],
-    "desired_levels": ["vp"],
-    "desired_salary_min": "220000",
-    "desired_currency": "USD",
-    "countries": ["US"],
-    "workplaces": ["remote"],
-    "summary": "Built support from 40 to 320 people.",
-    "visibility": "private",
-}
-
-
 @pytest.fixture
 def candidate_client(client, rates):
     user = CandidateUserFactory(username="morgan", email="morgan@example.com")
@@ -207,7 +186,7 @@ def candidate_client(client, rates):
 
 
 def post_profile(client, **overrides):
-    return client.post("/me/profile/", {**PROFILE_FORM, **overrides}, secure=True)
+    return client.post("/me/profile/", profile_form_data(**overrides), secure=True)
 
 
 def test_the_profile_takes_twenty_million_yen_as_a_minimum(candidate_client):
