@@ -17,12 +17,20 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
 	@touch $(STAMP)
 
-install: $(STAMP)
+# axe-core and the Nu HTML Checker (vnu.jar) for the page checks
+# (tests/browser/test_pages_pass_axe_and_html_checker.py). --ignore-scripts: vnu-jar's
+# postinstall would download a Java runtime; the suite runs it with the system's java.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package-lock.json
+	@npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 run: $(STAMP)
 	@$(PY) scripts/run.py
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)

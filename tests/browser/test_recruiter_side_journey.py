@@ -17,8 +17,8 @@ from listings.models import Listing, ModerationEvent, PostingDay
 from listings.stats import fold_days, utc_today
 from outbox.models import Email
 from tests.factories import CompanyFactory, OperatorFactory, RecruiterUserFactory
+from tests.support.browser import sign_in, watch_csp
 
-PASSWORD = "correct horse battery"  # tests.factories.UserFactory's
 NEW_PASSWORD = "Harbour-lights-2026"
 CLIENT = "Quillfeather Bank"
 DESCRIPTOR = "Series C fintech, 2,000 employees"
@@ -31,14 +31,6 @@ VISITOR_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Safari/537.36"
 )
-
-
-def sign_in(page, base: str, username: str, password: str = PASSWORD) -> None:
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_url(base + "/admin/")
 
 
 def saved(page) -> None:
@@ -79,9 +71,7 @@ def test_invite_post_confidentially_return_fix_publish_view_click_and_see_the_fi
     OperatorFactory(username="board-operator")
     base = live_server.url
     csp: list[str] = []
-    watch = lambda p: p.on(  # noqa: E731
-        "console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else 0
-    )
+    watch = lambda p: watch_csp(p, csp)  # noqa: E731
     watch(page)
 
     # -- the lead invites a colleague from the Team page

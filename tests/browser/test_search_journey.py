@@ -41,7 +41,7 @@ def test_search_filter_sort_page_and_open_a_result(live_server, page):
     vp_box = page.locator("fieldset.facet").filter(has_text="Level").get_by_label("VP / Head of")
     vp_box.check()
     page.wait_for_url("**level=vp*")
-    cards = page.locator(".listing-card h3")
+    cards = page.locator(".listing-card h2")
     assert cards.all_inner_texts() == ["VP Customer Experience"]
     assert page.locator(".chip", has_text="VP / Head of").is_visible()
 

@@ -37,7 +37,7 @@ class _ResultsParser(HTMLParser):
             self.cards.append(self.card)
         if self.card is None or tag in VOID:
             return
-        if tag == "a" and self.stack and "h3" in self.stack[-1]:
+        if tag == "a" and self.stack and "h2" in self.stack[-1]:
             self.in_title = True
         self.stack.append(classes | {tag})
 
