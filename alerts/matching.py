@@ -42,7 +42,7 @@ def _sql_bit_set(array_column: str, bits: dict[str, int]) -> str:
 
 
 # The posting side of a match, computed once per posting: its enumerated values as bits
-# (alerts.models.LEVEL_BITS …), and thresholds where a missing value is -1. Fixed-width
+# (alerts.choices.LEVEL_BITS …), and thresholds where a missing value is -1. Fixed-width
 # columns come first: most alerts are ruled out by them, before any variable-length
 # column of the row has to be read. kpi_codes is
 # kept from kpis by the listings trigger; ListingFilter's kpi filter reads it too. The

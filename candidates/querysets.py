@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db import models
 
 from candidates.choices import Visibility
-from listings.access import is_active_staff, is_operator
+from listings.access import is_active_staff, is_operator, recruiter_company
 from listings.models import Company, Listing
 
 
@@ -19,7 +19,7 @@ class ProfileQuerySet(models.QuerySet):
         visible to recruiters plus those who applied to their company's postings."""
         if is_operator(user):
             return self
-        if not is_active_staff(user):
+        if recruiter_company(user) is None:  # staff who post for no company see none
             return self.none()
         return self.filter(
             models.Q(visibility=Visibility.RECRUITERS)

@@ -41,6 +41,12 @@ def is_active_staff(user) -> bool:
     return bool(user is not None and user.is_active and user.is_staff)
 
 
+def counts_as_recruiter(user) -> bool:
+    """Whether a Recruiter row of this user counts: an active staff user, not an operator
+    (operators act for every company, not as one company's recruiter)."""
+    return is_active_staff(user) and not is_operator(user)
+
+
 def is_operator_account(user) -> bool:
     """Whether the account is an operator's, active or not. Only for naming who took a
     step ("an operator", "the team"); never for letting anyone in."""
@@ -62,7 +68,7 @@ class Access:
     @cached_property
     def recruiter(self) -> Recruiter | None:
         """The Recruiter row (and company) of an active staff user who is not an operator."""
-        if not is_active_staff(self.user) or self.is_operator:
+        if not counts_as_recruiter(self.user):
             return None
         recruiters = apps.get_model("listings", "Recruiter").objects
         return (

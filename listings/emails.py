@@ -7,6 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from listings.choices import ModerationAction
 from listings.models import Listing
 
 
@@ -49,8 +50,6 @@ def expiry_reminder_message(*, listing: Listing, recipients: list[str]) -> Email
 
 def moderation_message(*, listing: Listing, event, recipients: list[str]) -> EmailMultiAlternatives:
     """“Your posting was returned / unpublished”, with the operator's reason and a link."""
-    from listings.choices import ModerationAction
-
     unpublished = event.action == ModerationAction.UNPUBLISHED
     what = "was unpublished" if unpublished else "needs changes before it is published"
     return templated_message(

@@ -84,11 +84,14 @@ def criterion_label(name: str, value) -> str:
 
 
 def plain(value) -> str:
-    """A criterion's value as it appears in a query string (180000, not 180000.0)."""
-    if isinstance(value, (float, Decimal)) and value == int(value):
+    """A criterion's value as it appears in a query string: a whole number without its
+    decimals (180000, not 180000.0 or 1.8E+5); any other value as it is."""
+    if isinstance(value, Decimal):
+        if value.is_finite() and value == value.to_integral_value():
+            return str(int(value))
+    elif isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value)
-    return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
+    return str(value)
 
 
 def criteria_pairs(criteria: Mapping, *, drop=frozenset()) -> list[tuple[str, str]]:

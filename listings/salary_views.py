@@ -28,6 +28,7 @@ from listings.insights import (
     Stats,
     pay_insights,
 )
+from listings.labels import criteria_query_string, criterion_label
 from listings.pay import round_figure
 from listings.search_views import country_option_tags, with_currency
 from listings.viewer import viewer_for
@@ -312,10 +313,13 @@ def level_function_grid(insights: Insights) -> dict:
 def slice_words(pay_slice: PaySlice) -> str:
     """ "VP / Head of · Customer experience · Remote · Germany", or "All roles"."""
     parts = [
-        " or ".join(LEVELS[k] for k in pay_slice.levels),
-        " or ".join(FUNCTIONS[k] for k in pay_slice.functions),
-        " or ".join(WORKPLACES[k] for k in pay_slice.workplaces),
-        countries.name(pay_slice.country) if pay_slice.country else "",
+        " or ".join(criterion_label(name, k) for k in values)
+        for name, values in (
+            ("level", pay_slice.levels),
+            ("function", pay_slice.functions),
+            ("workplace", pay_slice.workplaces),
+            ("country", [pay_slice.country] if pay_slice.country else []),
+        )
     ]
     return " · ".join(p for p in parts if p) or "All roles"
 
@@ -343,7 +347,15 @@ def slice_query(pay_slice: PaySlice, currency: str, *, only: dict[str, str] | No
 
 def jobs_query(pay_slice: PaySlice, currency: str) -> str:
     """The /jobs/ query of the same slice (live roles; /jobs/ has no period)."""
-    return urlencode(_slice_pairs(pay_slice, currency, period=False))
+    return criteria_query_string(
+        {
+            "level": pay_slice.levels,
+            "function": pay_slice.functions,
+            "workplace": pay_slice.workplaces,
+            "country": [pay_slice.country] if pay_slice.country else [],
+            "salary_currency": currency,
+        }
+    )
 
 
 def period_links(pay_slice: PaySlice, currency: str) -> list[dict]:

@@ -19,6 +19,8 @@ from listings.stats import record_impressions
 from listings.viewer import viewer_for
 from money.currencies import Currency
 
+SLICE = ("level", "function", "workplace", "country")  # the criteria /salaries/ shares
+
 
 def search(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request)
@@ -48,6 +50,10 @@ def search(request: HttpRequest) -> HttpResponse:
         "has_profile": viewer is not None,
         "country_options": country_options(filterset),
         "feed_query": criteria_query_string(criteria, drop={"page", "sort"}),
+        # /salaries/ reads the same names for the slice it shows
+        "salaries_query": criteria_query_string(
+            {**{k: criteria.get(k) for k in SLICE}, "salary_currency": filterset.pay_currency}
+        ),
         "pay_currency": filterset.pay_currency,
         "currency_choices": Currency.choices,
     }

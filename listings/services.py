@@ -9,9 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from listings import signals
-from listings.access import is_operator, may_publish
+from listings.access import counts_as_recruiter, is_operator, may_publish
 from listings.choices import ModerationAction, ReportStatus, Status
+from listings.emails import expiry_reminder_message, moderation_message
 from listings.models import Company, Listing, ModerationEvent, Recruiter, Report
+from outbox.kinds import Kind
+from outbox.services import email_enqueue
 
 RECRUITERS_GROUP = "Recruiters"
 
@@ -124,12 +127,13 @@ def report_create(*, listing: Listing, reason: str, note: str = "") -> Report:
 
 
 def company_recipients(company: Company) -> list[str]:
-    """The addresses of a company's active recruiters, for emails about its postings."""
+    """The addresses of a company's recruiters (listings.access: active staff, not
+    operators), for emails about its postings."""
     return sorted(
         {
             r.user.email
             for r in company.recruiters.select_related("user")
-            if r.user.is_active and r.user.email
+            if counts_as_recruiter(r.user) and r.user.email
         }
     )
 
@@ -171,10 +175,6 @@ def _close_reports(listing: Listing, by, status: str) -> int:
 
 
 def _tell_recruiters(listing: Listing, event: ModerationEvent) -> None:
-    from listings.emails import moderation_message
-    from outbox.kinds import Kind
-    from outbox.services import email_enqueue
-
     recipients = company_recipients(listing.company)
     if recipients:
         email_enqueue(
@@ -209,12 +209,6 @@ def listing_queue_expiry_reminder(*, listing_id: int, days: int = EXPIRY_REMINDE
     reminder recorded and does nothing; a crash leaves neither. Extending the posting
     clears the mark, so the new date gets its own reminder.
     """
-    from django.utils import timezone
-
-    from listings.emails import expiry_reminder_message
-    from outbox.kinds import Kind
-    from outbox.services import email_enqueue
-
     with transaction.atomic():
         claimed = (
             Listing.objects.expiring_within(days)

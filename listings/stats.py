@@ -40,7 +40,7 @@ from django.http import HttpRequest
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from listings.access import is_operator, recruiter_company
+from listings.access import for_request, is_operator
 from listings.visitors import client_address
 
 logger = logging.getLogger(__name__)
@@ -218,7 +218,7 @@ def _who(request: HttpRequest) -> tuple[bool, int | None]:
     user = getattr(request, "user", None)
     if is_operator(user):  # operators look at everything; they are not the audience
         return False, None
-    company = recruiter_company(user)  # None for everyone but an active recruiter
+    company = for_request(request).company  # None for everyone but an active recruiter
     return True, company.pk if company else None
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from listings.insights import compact_pay_counts, roll_pay_year
 from listings.models import Listing
+from listings.search import compact_search_counts, prune_search_entries
 from listings.services import EXPIRY_REMINDER_DAYS, listing_queue_expiry_reminder
+from listings.stats import fold_days
 
 
 @shared_task(name="listings.send_expiry_reminders")
@@ -25,9 +28,6 @@ def send_expiry_reminders(days: int = EXPIRY_REMINDER_DAYS) -> int:
 def maintain_search() -> dict:
     """Prune expired postings from the search projection and fold its count deltas
     (facet counts and pay counts)."""
-    from listings.insights import compact_pay_counts, roll_pay_year
-    from listings.search import compact_search_counts, prune_search_entries
-
     pruned = prune_search_entries()
     return {
         "pruned": pruned,
@@ -41,6 +41,4 @@ def maintain_search() -> dict:
 def fold_posting_stats() -> dict:
     """Fold the posting figures of yesterday and today from Redis and the apps' tables
     into PostingDay (absolute figures: a rerun writes the same rows)."""
-    from listings.stats import fold_days
-
     return fold_days()

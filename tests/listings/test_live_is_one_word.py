@@ -1,4 +1,4 @@
-""""Live" has one definition (listings.lifecycle.LIVE): the ORM filter, the SQL of the
+"""“Live” has one definition (listings.lifecycle.LIVE): the ORM filter, the SQL of the
 alert matcher and the Python check, all read off it, pick the same postings."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def every_shape():
     company = CompanyFactory()
     dates = [None, now - 3 * DAY, now, now + SECOND, now + 3 * DAY]
     made = []
-    for status, posted, ends in itertools.product(Status.values, dates, dates + [now + 9 * DAY]):
+    for status, posted, ends in itertools.product(Status.values, dates, [*dates, now + 9 * DAY]):
         try:
             with transaction.atomic():
                 listing = ListingFactory(company=company, status=Status.DRAFT)
@@ -51,7 +51,7 @@ def test_orm_sql_and_python_agree_on_every_shape(every_shape):
     by_orm = set(Listing.objects.filter(lifecycle.live_q(now=now)).values_list("pk", flat=True))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM listings_listing WHERE {lifecycle.live_sql()}",  # noqa: S608
+            f"SELECT id FROM listings_listing WHERE {lifecycle.live_sql()}",
             {"now": now},
         )
         by_sql = {row[0] for row in cursor.fetchall()}
@@ -91,7 +91,7 @@ def test_the_alert_matcher_reads_live_postings_through_it():
 
 def test_search_entries_share_the_clock_part():
     """Every search entry is of a published posting; its live() is the clock's terms."""
-    assert lifecycle.LIVE == (lifecycle.PUBLISHED, *lifecycle.CURRENT)
+    assert (lifecycle.PUBLISHED, *lifecycle.CURRENT) == lifecycle.LIVE
     live = ListingFactory(status=Status.DRAFT)
     now = timezone.now()
     Listing.objects.filter(pk=live.pk).update(
