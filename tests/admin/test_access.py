@@ -138,6 +138,27 @@ def test_a_staff_user_without_a_recruiter_row_has_no_company(db):
     Recruiter.objects.filter(user=lost).delete()
     assert access.recruiter_company(lost) is None
     assert not access.Access(lost).is_manager
+    # nor the candidates a company's recruiters may read
+    ProfileFactory(visibility=Visibility.RECRUITERS)
+    assert not Profile.objects.visible_to_recruiter(lost).exists()
+
+
+def test_a_companys_recipients_are_its_counting_recruiters_only(db, company):
+    from listings.services import company_recipients
+
+    kept = RecruiterUserFactory(username="kept", email="kept@example.com", company=company)
+    gone = RecruiterUserFactory(username="gone", email="gone@example.com", company=company)
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    unstaffed = RecruiterUserFactory(username="unstaffed", email="u@example.com", company=company)
+    unstaffed.is_staff = False
+    unstaffed.save(update_fields=["is_staff"])
+    boss = RecruiterUserFactory(username="boss", email="boss@example.com", company=company)
+    boss.is_superuser = True
+    boss.save(update_fields=["is_superuser"])
+    recipients = company_recipients(company)
+    assert kept.email in recipients
+    assert not {gone.email, unstaffed.email, boss.email} & set(recipients)
 
 
 @expect(

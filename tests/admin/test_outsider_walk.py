@@ -39,7 +39,7 @@ from money.models import ExchangeRate
 from tests.alerts.factories import SubscriptionFactory
 from tests.candidates.factories import CandidateUserFactory, ProfileFactory, pdf_upload
 from tests.factories import ListingFactory, LiveListingFactory
-from tests.support.clients import client_for
+from tests.support.clients import body, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -296,7 +296,9 @@ def test_outsider_gets_one_exact_answer_and_no_secret_on_every_object_url(label,
                 str(obj.pk), str(MISSING_PK)
             ) != other.get("Location", ""):
                 problems.append(f"{case.url} differs from {missing.url}")
-            if want == 404 and other.content != response.content:
+            # asked again once the earlier cases' flash messages have been shown
+            again = getattr(client, case.method)(case.url) if want == 404 else None
+            if want == 404 and body(other) != body(again):
                 problems.append(f"{case.url}: its 404 page differs from {missing.url}'s")
     assert problems == []
 
@@ -362,7 +364,7 @@ def test_outsider_cannot_learn_a_drafts_slug_from_the_view_on_site_shortcut(worl
     assert "Location" not in response
     assert draft.slug not in response.content.decode()
     missing = client.get(reverse("admin:view_on_site", args=[content_type.pk, MISSING_PK]))
-    assert (missing.status_code, missing.content) == (404, response.content)
+    assert (missing.status_code, body(missing)) == (404, body(response))
 
 
 def test_the_owner_sees_what_the_outsider_may_not(world, owner):
