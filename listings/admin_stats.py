@@ -32,7 +32,7 @@ from pygal.etree import etree
 from pygal.style import Style
 
 from listings.access import is_operator
-from listings.charts import label_image, make_strict
+from listings.charts import chart_style, label_image, make_strict
 from listings.models import Company, Listing, PostingDay
 from listings.stats import utc_today
 
@@ -151,7 +151,6 @@ CHART_SERIES = (
     ("visitors", "Visitors", "#5f86b8"),
     ("responses", "Apply clicks + applications (right scale)", "#c0612b"),
 )
-_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 _SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
@@ -186,21 +185,10 @@ def daily_chart(*, chart_id: str, series: list[dict], nonce: str) -> list[dict]:
 
 
 def _style() -> Style:
-    return Style(
-        background="transparent",
-        plot_background="transparent",
-        foreground="#4a5566",
-        foreground_strong="#1c2430",
-        foreground_subtle="#dde2e8",
+    return chart_style(
         guide_stroke_color="#e6e9ee",
         major_guide_stroke_color="#e6e9ee",
-        guide_stroke_dasharray="none",
-        major_guide_stroke_dasharray="none",
-        opacity="1",
-        opacity_hover="1",
-        transition="0ms",
         colors=tuple(colour for _, _, colour in CHART_SERIES),
-        font_family=_FONT,
         label_font_size=12,
         major_label_font_size=12,
         legend_font_size=13,

@@ -43,7 +43,7 @@ _DRAWN_BY = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16] + pygal
 # The site's palette (static/css/site.css): navy tones for the two halves of a bar.
 LOWER_HALF = "#8ea7c9"  # lower quartile to median
 UPPER_HALF = "#1f3a5f"  # median to upper quartile
-_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 _NONCE_SLOT = "__csp_nonce__"
 _SELECTED_SLOT = re.compile(r"__group_(\d+)__")
 
@@ -198,26 +198,34 @@ def value_axis(
     return start, end, [start, end]
 
 
+def chart_style(**overrides) -> Style:
+    """The board's pygal style: transparent, in the site's ink, with no animation and no
+    fading on hover; each chart adds its colours, guides and font sizes."""
+    base = {
+        "background": "transparent",
+        "plot_background": "transparent",
+        "foreground": "#4a5566",
+        "foreground_strong": "#1c2430",
+        "foreground_subtle": "#dde2e8",
+        "guide_stroke_dasharray": "none",
+        "major_guide_stroke_dasharray": "none",
+        "opacity": "1",
+        "opacity_hover": "1",
+        "transition": "0ms",
+        "font_family": FONT,
+    }
+    return Style(**{**base, **overrides})
+
+
 def _style(variant: Variant) -> Style:
-    return Style(
-        background="transparent",
-        plot_background="transparent",
-        foreground="#4a5566",
-        foreground_strong="#1c2430",
-        foreground_subtle="#dde2e8",
+    return chart_style(
         guide_stroke_color="#dde2e8",
         major_guide_stroke_color="#dde2e8",
-        guide_stroke_dasharray="none",
-        major_guide_stroke_dasharray="none",
-        opacity="1",
-        opacity_hover="1",
         stroke_opacity="1",
         stroke_opacity_hover="1",
         stroke_width="0",
         stroke_width_hover="0",
-        transition="0ms",
         colors=("transparent", LOWER_HALF, UPPER_HALF),
-        font_family=_FONT,
         label_font_size=variant.label_font,
         major_label_font_size=variant.label_font,
         value_font_size=variant.axis_font,

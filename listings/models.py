@@ -302,6 +302,17 @@ class Listing(models.Model):
 
     objects = ListingQuerySet.as_manager()
 
+    # where the posting stands: what publishing writes, and what a workflow re-reads
+    # under its row lock (listings.services._lock)
+    LIFECYCLE_FIELDS = (
+        "status",
+        "date_posted",
+        "valid_through",
+        "closed_at",
+        "moderation_action",
+        "moderation_reason",
+    )
+
     class Meta:
         ordering = ["-date_posted", "-id"]
         indexes = [
@@ -675,17 +686,7 @@ class Listing(models.Model):
         self.closed_at = None
         self.moderation_action = ""  # an operator's earlier reason is answered
         self.moderation_reason = ""
-        self.save(
-            update_fields=[
-                "status",
-                "date_posted",
-                "valid_through",
-                "closed_at",
-                "moderation_action",
-                "moderation_reason",
-                "updated_at",
-            ]
-        )
+        self.save(update_fields=[*self.LIFECYCLE_FIELDS, "updated_at"])
 
     def close(self) -> None:
         if self.status == Status.CLOSED:

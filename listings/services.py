@@ -138,22 +138,12 @@ def company_recipients(company: Company) -> list[str]:
     )
 
 
-LIFECYCLE_FIELDS = (
-    "status",
-    "date_posted",
-    "valid_through",
-    "closed_at",
-    "moderation_action",
-    "moderation_reason",
-)
-
-
 def _lock(listing: Listing) -> None:
     """Lock the posting's row for the transaction and read its lifecycle afresh, so two
     steps taken at once (an operator returning what another publishes) never act on a
     status one of them no longer has: the second waits, then sees the first's result."""
     list(Listing.objects.select_for_update().filter(pk=listing.pk).values_list("pk"))
-    listing.refresh_from_db(fields=LIFECYCLE_FIELDS)
+    listing.refresh_from_db(fields=Listing.LIFECYCLE_FIELDS)
 
 
 def _require_operator(user) -> None:
